@@ -1,0 +1,147 @@
+# BPF-pluggable memory-management policies for Linux 6.12.
+#
+#   make demo    build everything, boot the tiered-memory VM, show policies at work
+#   make test    build everything, run the selftests in the VM
+#
+# Both install what they need with apt-get first (as root). `make help` lists
+# the other targets.
+
+SHELL := /bin/bash
+TOP := $(abspath .)
+B := $(TOP)/build
+KTREE := $(B)/linux
+BZIMAGE := $(KTREE)/arch/x86/boot/bzImage
+VMLINUX := $(KTREE)/vmlinux
+
+CLANG ?= clang-19
+LLVM_STRIP ?= llvm-strip-19
+CC := gcc
+JOBS ?= $(shell nproc)
+
+LIBBPF_OBJ := $(B)/libbpf/lib64/libbpf.a
+LIBBPF_INC := $(B)/libbpf/include
+BPFTOOL := $(B)/bpftool/bpftool
+VMLINUX_H := $(B)/bpf/vmlinux.h
+
+POLICY_SRCS := $(wildcard bpf-policies/*.bpf.c)
+TESTPROG_SRCS := $(wildcard selftests/progs/*.bpf.c)
+POLICY_OBJS := $(patsubst bpf-policies/%.bpf.c,$(B)/bpf/%.bpf.o,$(POLICY_SRCS))
+TESTPROG_OBJS := $(patsubst selftests/progs/%.bpf.c,$(B)/bpf/%.bpf.o,$(TESTPROG_SRCS))
+POLICY_SKELS := $(POLICY_OBJS:.bpf.o=.skel.h)
+BPF_HDRS := $(wildcard include/*.h)
+
+LOADER := $(B)/bin/mmpolicy
+TEST_TOOLS := $(patsubst selftests/tools/%.c,$(B)/bin/%,$(wildcard selftests/tools/*.c))
+
+BPF_CFLAGS := -g -O2 -Wall -Werror -target bpf -D__TARGET_ARCH_x86 \
+	-I$(B)/bpf -I$(TOP)/include -I$(LIBBPF_INC)
+USER_CFLAGS := -O2 -g -Wall -Wextra -Werror -I$(TOP)/include -I$(B)/bpf -I$(LIBBPF_INC) \
+	-I$(KTREE)/tools/include/uapi
+
+.PHONY: all deps kernel tools policies loader test-tools test demo bench \
+	kernel-tree kernel-patches checkpatch vm clean distclean help
+
+all: kernel policies loader test-tools
+
+help:
+	@echo "make demo            build, boot the tiered VM, show a policy's effect, swap it"
+	@echo "make test            build and run the selftests in the VM (TAP; N passed, N failed)"
+	@echo "make bench           run the demotion benchmark in the VM"
+	@echo "make all             build kernel, libbpf/bpftool, policies, loader, test tools"
+	@echo "make vm              boot the VM with a shell (TOPOLOGY=tiered|flat)"
+	@echo "make kernel-tree     build/linux: pristine 6.12 + kernel-patch/ as git commits"
+	@echo "make kernel-patches  regenerate kernel-patch/ from build/linux (git format-patch)"
+	@echo "make checkpatch      scripts/checkpatch.pl --strict on kernel-patch/"
+	@echo "make clean           remove build outputs but keep the kernel tree and objects"
+
+deps:
+	@$(TOP)/scripts/install-deps.sh
+
+kernel-tree: deps
+	@$(TOP)/scripts/prepare-kernel.sh
+
+# The kernel's own make decides what to rebuild: always ask it.
+kernel: kernel-tree
+	@JOBS=$(JOBS) $(TOP)/scripts/build-kernel.sh
+
+kernel-patches:
+	@$(TOP)/scripts/export-patches.sh
+
+checkpatch: kernel-tree
+	@cd $(KTREE) && ./scripts/checkpatch.pl --strict $(TOP)/kernel-patch/*.patch
+
+# libbpf 1.5 and bpftool 7.5 from the same tree: bookworm's are too old for
+# .struct_ops.link and link updates.
+tools: $(LIBBPF_OBJ) $(BPFTOOL)
+
+$(LIBBPF_OBJ): | kernel-tree
+	@echo "==> libbpf (from the 6.12 tree)"
+	@$(MAKE) -s -C $(KTREE)/tools/lib/bpf BUILD_STATIC_ONLY=1 \
+		OBJDIR=$(B)/libbpf/obj DESTDIR=$(B)/libbpf prefix= \
+		INCLUDEDIR=/include install >/dev/null
+
+$(BPFTOOL): | kernel-tree
+	@echo "==> bpftool (from the 6.12 tree, ~30 s)"
+	@mkdir -p $(B)/bpftool
+	@$(MAKE) -s -C $(KTREE)/tools/bpf/bpftool CLANG=$(CLANG) \
+		LLVM_STRIP=$(LLVM_STRIP) OUTPUT=$(B)/bpftool/ >/dev/null 2>&1 || \
+		{ echo "bpftool build failed; rerun: make -C $(KTREE)/tools/bpf/bpftool OUTPUT=$(B)/bpftool/" >&2; exit 1; }
+
+$(VMLINUX_H): kernel $(BPFTOOL)
+	@mkdir -p $(B)/bpf
+	@$(BPFTOOL) btf dump file $(VMLINUX) format c > $@.tmp
+	@cmp -s $@.tmp $@ && rm $@.tmp || { mv $@.tmp $@; echo "==> vmlinux.h regenerated"; }
+
+policies: $(POLICY_OBJS) $(POLICY_SKELS) $(TESTPROG_OBJS)
+
+$(B)/bpf/%.bpf.o: bpf-policies/%.bpf.c $(VMLINUX_H) $(BPF_HDRS) | $(LIBBPF_OBJ)
+	@echo "  CLANG   $<"
+	@$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+$(B)/bpf/%.bpf.o: selftests/progs/%.bpf.c $(VMLINUX_H) $(BPF_HDRS) | $(LIBBPF_OBJ)
+	@echo "  CLANG   $<"
+	@$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+$(B)/bpf/%.skel.h: $(B)/bpf/%.bpf.o $(BPFTOOL)
+	@$(BPFTOOL) gen skeleton $< name $* > $@
+
+# The loader embeds every shipped policy (through its skeleton), so
+# `mmpolicy load NAME` works without the object files.
+$(B)/bpf/builtin_policies.h: $(POLICY_SKELS)
+	@{ for s in $(notdir $(POLICY_SKELS)); do echo "#include \"$$s\""; done; \
+	   echo "static const struct builtin_policy builtin_policies[] = {"; \
+	   for s in $(notdir $(POLICY_SKELS:.skel.h=)); do \
+	     echo "	{ \"$$s\", $${s}__elf_bytes },"; done; \
+	   echo "};"; } > $@
+
+loader: $(LOADER)
+
+$(LOADER): loader/mmpolicy.c $(B)/bpf/builtin_policies.h $(LIBBPF_OBJ) $(BPF_HDRS)
+	@echo "  CC      $<"
+	@mkdir -p $(B)/bin
+	@$(CC) $(USER_CFLAGS) $< $(LIBBPF_OBJ) -lelf -lz -o $@
+
+test-tools: $(TEST_TOOLS)
+
+$(B)/bin/%: selftests/tools/%.c
+	@echo "  CC      $<"
+	@mkdir -p $(B)/bin
+	@$(CC) -O2 -g -Wall -Wextra -Werror -I$(TOP)/include $< -o $@
+
+test: all
+	@$(TOP)/selftests/run.sh
+
+demo: all
+	@$(TOP)/scripts/demo.sh
+
+bench: all
+	@$(TOP)/selftests/run.sh --bench
+
+vm: all
+	@$(TOP)/selftests/vm.sh --topology $(or $(TOPOLOGY),tiered) --shell
+
+clean:
+	rm -rf $(B)/bpf $(B)/bin $(B)/libbpf $(B)/bpftool $(B)/vm
+
+distclean:
+	rm -rf $(B)

@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What every BPF memory-management policy includes. The types
+ * (struct mm_demotion_ops, struct mm_demotion_ctx, ...) come from the
+ * patched kernel's BTF through vmlinux.h; this adds the constants that BTF
+ * cannot carry and the read-only kfuncs the kernel offers policies.
+ */
+#ifndef __MM_POLICY_BPF_H
+#define __MM_POLICY_BPF_H
+
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+
+#ifndef NUMA_NO_NODE
+#define NUMA_NO_NODE	(-1)
+#endif
+
+/* Policies scan nodes in bounded loops; 6.12 x86 allows 64 (NODES_SHIFT 6). */
+#define MM_POLICY_MAX_NODES	64
+
+/* Facts about nodes (mm/bpf_mm_demotion.c). Invalid nodes read as 0/false. */
+extern u64 bpf_mm_node_free_pages(int nid) __ksym;
+extern u64 bpf_mm_node_total_pages(int nid) __ksym;
+extern bool bpf_mm_node_has_memory(int nid) __ksym;
+extern bool bpf_mm_node_is_lower_tier(int nid, int target) __ksym;
+extern bool bpf_mm_node_is_toptier(int nid) __ksym;
+extern int bpf_mm_node_distance(int from, int to) __ksym;
+
+/*
+ * Count this policy's decisions where bpftool and the loader can read them
+ * (map "<obj>.bss", variable nr_calls): the swap tests check that the kernel's
+ * call counter equals the sum over the policies that were attached.
+ */
+#define MM_POLICY_COUNT_CALL(counter) __sync_fetch_and_add(&(counter), 1)
+
+#endif /* __MM_POLICY_BPF_H */

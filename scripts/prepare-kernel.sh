@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# Make build/linux a git tree of Debian's pristine linux-source-6.12 (tag
+# "base") with kernel-patch/series applied on top as commits.
+#
+# Idempotent and safe for kernel developers: the series is re-applied only
+# when kernel-patch/ changed, and never over commits or edits that are not
+# saved in kernel-patch/ yet (run 'make kernel-patches' to save them).
+set -euo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+tree=${KERNEL_TREE:-$top/build/linux}
+tarball=${KERNEL_TARBALL:-/usr/src/linux-source-6.12.tar.xz}
+patches=$top/kernel-patch
+stamp=$tree/.git/mm-bpf-applied
+
+gitid=(-c user.name=mm-bpf -c user.email=mm-bpf@localhost)
+
+series_hash() {
+	(cd "$patches" && cat series $(grep -v '^#' series)) | sha256sum | cut -c1-16
+}
+
+extract() {
+	[ -r "$tarball" ] || { echo "kernel: $tarball missing (apt-get install linux-source-6.12)" >&2; exit 1; }
+	echo "kernel: unpacking $(basename "$tarball") into ${tree#$top/} (~15 s)"
+	rm -rf "$tree.tmp"
+	mkdir -p "$tree.tmp"
+	tar -C "$tree.tmp" --strip-components=1 -xf "$tarball"
+	# Debian's tarball ignores every top-level path; that would hide new
+	# files from 'git add'. Drop its block (patches never touch .gitignore).
+	sed -i '/^# Debian packaging/,$d' "$tree.tmp/.gitignore"
+	sed -i '${/^#$/d}' "$tree.tmp/.gitignore"
+	git -C "$tree.tmp" init -q
+	git -C "$tree.tmp" add -A
+	git -C "$tree.tmp" "${gitid[@]}" commit -q -m \
+		"Debian linux-source-6.12 ($(make -s -C "$tree.tmp" kernelversion)), pristine"
+	git -C "$tree.tmp" tag base
+	mv "$tree.tmp" "$tree"
+}
+
+apply_series() {
+	local n=0 p
+	git -C "$tree" "${gitid[@]}" reset -q --hard base
+	while read -r p; do
+		case "$p" in ''|'#'*) continue ;; esac
+		if ! git -C "$tree" "${gitid[@]}" am -q --keep-cr "$patches/$p"; then
+			git -C "$tree" "${gitid[@]}" am --abort || true
+			echo "kernel: $p does not apply to $(git -C "$tree" log -1 --format=%s base)" >&2
+			exit 1
+		fi
+		n=$((n + 1))
+	done <"$patches/series"
+	echo "kernel: applied $n patches from kernel-patch/series"
+	printf '%s %s\n' "$(series_hash)" "$(git -C "$tree" rev-parse HEAD)" >"$stamp"
+}
+
+[ -d "$tree/.git" ] || extract
+
+want=$(series_hash)
+read -r have head <"$stamp" 2>/dev/null || { have=none; head=none; }
+if [ "$want" = "$have" ]; then
+	exit 0 # kernel-patch/ unchanged: leave the tree (and any work in it) alone
+fi
+
+if [ "$have" != none ]; then
+	if [ "$(git -C "$tree" rev-parse HEAD)" != "$head" ] ||
+	   [ -n "$(git -C "$tree" status --porcelain --untracked-files=no)" ]; then
+		cat >&2 <<MSG
+kernel: kernel-patch/ changed, but ${tree#$top/} has commits or edits that are
+kernel: not in kernel-patch/ yet. Save them with 'make kernel-patches', or
+kernel: drop them with 'git -C ${tree#$top/} reset --hard' and run make again.
+MSG
+		exit 1
+	fi
+fi
+apply_series

@@ -1,0 +1,77 @@
+#!/bin/bash
+# PID 1 of the test VM (see vm.sh). Arguments, after the kernel's "--":
+#   REPO TOPOLOGY shell
+#   REPO TOPOLOGY tests TEST...      run selftests/tests/TEST, print TAP
+#   REPO TOPOLOGY run CMD [ARG...]   run a command (demo, benchmark)
+# Everything meant for the host goes to the second serial port, ttyS1.
+export PATH=/usr/sbin:/usr/bin:/sbin:/bin
+export REPO=$1 TOPOLOGY=$2
+mode=$3
+shift 3
+
+mount -t proc proc /proc
+mount -t sysfs sys /sys
+mountpoint -q /dev || mount -t devtmpfs dev /dev
+for d in /tmp /run /var/tmp /root; do
+	mount -t tmpfs -o mode=1777 tmp "$d"
+done
+mount -t bpf bpf /sys/fs/bpf
+mount -t debugfs debugfs /sys/kernel/debug
+mount -t tracefs tracefs /sys/kernel/tracing 2>/dev/null
+mount -t cgroup2 cgroup2 /sys/fs/cgroup
+mkdir -p /run/out
+mount -t 9p -o trans=virtio,version=9p2000.L out /run/out
+export HOME=/root OUT=/run/out
+
+exec 3>/dev/ttyS1
+stty -F /dev/ttyS1 raw -echo 2>/dev/null
+
+poweroff() {
+	sync
+	"$REPO/build/bin/poweroff"
+	sleep 10 # not reached
+}
+
+run_tests() {
+	local n=0 t rc start
+	echo "TAP version 13" >&3
+	echo "1..$#" >&3
+	for t in "$@"; do
+		n=$((n + 1))
+		dmesg --clear
+		start=$(date +%s)
+		# Each test is its own process: a failure or hang cannot take
+		# the runner down. Diagnostics become TAP comments.
+		timeout -k 5 "${TEST_TIMEOUT:-600}" \
+			bash "$REPO/selftests/tests/$t" 2>&1 | sed -u 's/^/# /' >&3
+		rc=${PIPESTATUS[0]}
+		# Leave nothing attached for the next test.
+		"$REPO/build/bin/mmpolicy" unload all >/dev/null 2>&1
+		if dmesg | grep -qE 'WARNING:|BUG:|Oops|RCU stall|sleeping function called'; then
+			echo "# kernel reported a problem during this test:" >&3
+			dmesg | grep -E -A5 'WARNING:|BUG:|Oops|RCU stall|sleeping function' | head -30 | sed 's/^/#   /' >&3
+			rc=1
+		fi
+		case $rc in
+		0) echo "ok $n - $t # $(( $(date +%s) - start ))s" >&3 ;;
+		4) echo "ok $n - $t # SKIP" >&3 ;;
+		124|137) echo "not ok $n - $t # timed out" >&3 ;;
+		*) echo "not ok $n - $t" >&3 ;;
+		esac
+	done
+}
+
+case "$mode" in
+shell)
+	echo "mm-bpf test VM ($TOPOLOGY). Tools: $REPO/build/bin. Exit the shell to power off."
+	setsid -c bash -l </dev/ttyS0 >/dev/ttyS0 2>&1
+	;;
+tests)
+	run_tests "$@"
+	;;
+run)
+	"$@" >&3 2>&1
+	echo "exit status $?" >&3
+	;;
+esac
+poweroff
