@@ -123,6 +123,12 @@ $(LOADER): loader/mmpolicy.c $(B)/bpf/builtin_policies.h $(LIBBPF_OBJ) $(BPF_HDR
 
 test-tools: $(TEST_TOOLS)
 
+# Test tools that drive policies through their skeletons.
+$(B)/bin/swapstorm: selftests/tools/swapstorm.c $(POLICY_SKELS) $(LIBBPF_OBJ)
+	@echo "  CC      $<"
+	@mkdir -p $(B)/bin
+	@$(CC) $(USER_CFLAGS) $< $(LIBBPF_OBJ) -lelf -lz -o $@
+
 $(B)/bin/%: selftests/tools/%.c
 	@echo "  CC      $<"
 	@mkdir -p $(B)/bin

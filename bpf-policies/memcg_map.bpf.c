@@ -26,14 +26,18 @@ __u64 nr_calls;
 SEC("struct_ops/demote_target")
 int BPF_PROG(memcg_map_demote_target, struct mm_demotion_ctx *req)
 {
+	/* Copies: map keys must not point into the kernel, and one load
+	 * instruction cannot serve both the context and a map value. */
+	u64 memcg_id = req->memcg_id;
+	int dflt = req->default_target;
 	s32 *target;
 
 	MM_POLICY_COUNT_CALL(nr_calls);
 	/* Queries come from global reclaim with no cgroup: keep demotion on. */
 	if (req->reason == MM_DEMOTE_QUERY)
-		return req->default_target;
-	target = bpf_map_lookup_elem(&memcg_targets, &req->memcg_id);
-	return target ? *target : req->default_target;
+		return dflt;
+	target = bpf_map_lookup_elem(&memcg_targets, &memcg_id);
+	return target ? *target : dflt;
 }
 
 SEC(".struct_ops.link")

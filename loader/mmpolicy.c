@@ -329,7 +329,7 @@ static int open_policy(const char *obj_arg, struct bpf_object **objp)
 {
 	const struct builtin_policy *bp = NULL;
 	struct bpf_object *obj;
-	unsigned char magic[4];
+	unsigned char ehdr[20];
 	int fd, n;
 
 	if (!strchr(obj_arg, '/'))
@@ -349,16 +349,24 @@ static int open_policy(const char *obj_arg, struct bpf_object **objp)
 			    " (not a built-in policy either: see 'mmpolicy list-builtin')");
 			return EXIT_OBJECT;
 		}
-		n = read(fd, magic, sizeof(magic));
+		n = read(fd, ehdr, sizeof(ehdr));
 		close(fd);
-		if (n != 4 || memcmp(magic, "\177ELF", 4)) {
+		if (n != sizeof(ehdr) || memcmp(ehdr, "\177ELF", 4)) {
 			err("'%s' is not an ELF file: expected a BPF object built with clang -target bpf", obj_arg);
+			return EXIT_OBJECT;
+		}
+		/* e_machine, little-endian like every BPF object we load */
+		if ((ehdr[18] | ehdr[19] << 8) != 247 /* EM_BPF */) {
+			err("'%s' is an ELF file but not a BPF object (built for another machine)", obj_arg);
 			return EXIT_OBJECT;
 		}
 		obj = bpf_object__open_file(obj_arg, NULL);
 	}
 	if (!obj) {
-		err("'%s' is not a valid BPF object: %s", obj_arg, strerror(errno));
+		char msg[128];
+
+		libbpf_strerror(errno, msg, sizeof(msg));
+		err("'%s' is not a valid BPF object: %s", obj_arg, msg);
 		return EXIT_OBJECT;
 	}
 	*objp = obj;
@@ -426,21 +434,71 @@ static int load_object(struct bpf_object *obj, const char *obj_arg)
 	return EXIT_FAIL;
 }
 
-/* The link (and its map) attached to hook @k, found by walking all links. */
-static int find_link(const struct kind *k, __u32 *link_id, __u32 *map_id)
+#define MAX_PROGS 8
+
+/* What is attached to one hook, as the kernel reports it. */
+struct attached {
+	__u32 link_id;
+	__u32 map_id;
+	char map_name[BPF_OBJ_NAME_LEN];
+	__u32 prog_ids[MAX_PROGS];
+	int nr_progs;
+};
+
+/*
+ * A struct_ops map's value, read back, holds the ids of its programs in the
+ * function-pointer slots of the ops struct. Use vmlinux BTF to find them.
+ */
+static void read_prog_ids(const struct btf *vmlinux, const struct btf_type *vt,
+			  int mfd, __u32 value_size, struct attached *a)
+{
+	const struct btf_member *m, *dm;
+	const struct btf_type *ops, *mt;
+	unsigned char *value;
+	__u32 zero = 0;
+	int i, j;
+
+	value = calloc(1, value_size);
+	if (!value || bpf_map_lookup_elem(mfd, &zero, value))
+		goto out;
+	m = btf_members(vt);
+	for (i = 0; i < btf_vlen(vt); i++, m++) {
+		if (strcmp(btf__name_by_offset(vmlinux, m->name_off), "data"))
+			continue;
+		ops = btf__type_by_id(vmlinux, m->type);
+		dm = btf_members(ops);
+		for (j = 0; j < btf_vlen(ops) && a->nr_progs < MAX_PROGS; j++, dm++) {
+			__u32 off = (m->offset + dm->offset) / 8;
+			__u64 id;
+
+			mt = btf__type_by_id(vmlinux, dm->type);
+			if (!btf_is_ptr(mt) || off + 8 > value_size)
+				continue;
+			memcpy(&id, value + off, sizeof(id));
+			if (id)
+				a->prog_ids[a->nr_progs++] = id;
+		}
+	}
+out:
+	free(value);
+}
+
+/* The policy attached to hook @k, found by walking the kernel's links. */
+static int find_attached(const struct kind *k, struct attached *a)
 {
 	struct bpf_link_info li;
 	struct bpf_map_info mi;
-	char want[64];
-	__u32 id = 0, len;
+	const struct btf_type *t;
 	struct btf *vmlinux;
-	int fd, mfd;
+	__u32 id = 0, len;
+	char want[64];
+	int fd, mfd, ret = -ENOENT;
 
 	vmlinux = btf__load_vmlinux_btf();
 	if (!vmlinux)
 		return -errno;
 	snprintf(want, sizeof(want), "bpf_struct_ops_%s", k->ops_type);
-	while (!bpf_link_get_next_id(id, &id)) {
+	while (ret && !bpf_link_get_next_id(id, &id)) {
 		fd = bpf_link_get_fd_by_id(id);
 		if (fd < 0)
 			continue;
@@ -457,22 +515,20 @@ static int find_link(const struct kind *k, __u32 *link_id, __u32 *map_id)
 			continue;
 		memset(&mi, 0, sizeof(mi));
 		len = sizeof(mi);
-		if (!bpf_map_get_info_by_fd(mfd, &mi, &len)) {
-			const struct btf_type *t;
-
-			t = btf__type_by_id(vmlinux, mi.btf_vmlinux_value_type_id);
-			if (t && !strcmp(btf__name_by_offset(vmlinux, t->name_off), want)) {
-				close(mfd);
-				btf__free(vmlinux);
-				*link_id = id;
-				*map_id = li.struct_ops.map_id;
-				return 0;
-			}
+		if (!bpf_map_get_info_by_fd(mfd, &mi, &len) &&
+		    (t = btf__type_by_id(vmlinux, mi.btf_vmlinux_value_type_id)) &&
+		    !strcmp(btf__name_by_offset(vmlinux, t->name_off), want)) {
+			memset(a, 0, sizeof(*a));
+			a->link_id = id;
+			a->map_id = li.struct_ops.map_id;
+			snprintf(a->map_name, sizeof(a->map_name), "%s", mi.name);
+			read_prog_ids(vmlinux, t, mfd, mi.value_size, a);
+			ret = 0;
 		}
 		close(mfd);
 	}
 	btf__free(vmlinux);
-	return -ENOENT;
+	return ret;
 }
 
 static void write_meta(const struct kind *k, const char *obj_arg, int nsets,
@@ -549,7 +605,7 @@ static int cmd_load(const char *obj_arg, int nsets, char **sets)
 	struct bpf_link *links[NR_KINDS] = {};
 	struct bpf_map *maps[NR_KINDS];
 	struct bpf_object *obj;
-	__u32 lid, mid;
+	struct attached cur;
 	char path[256];
 	int ret;
 	size_t k;
@@ -563,12 +619,12 @@ static int cmd_load(const char *obj_arg, int nsets, char **sets)
 
 	/* Check every kind first: attach all of the object or none of it. */
 	for (k = 0; k < NR_KINDS; k++) {
-		if (maps[k] && !find_link(&kinds[k], &lid, &mid)) {
+		if (maps[k] && !find_attached(&kinds[k], &cur)) {
 			char name[64] = "?";
 
 			read_sysfs(&kinds[k], "policy", name, sizeof(name));
 			err("a %s policy is already attached ('%s', link %u): use 'mmpolicy swap %s' to replace it",
-			    kinds[k].name, name, lid, obj_arg);
+			    kinds[k].name, name, cur.link_id, obj_arg);
 			ret = EXIT_CONFLICT;
 			goto out_close;
 		}
@@ -634,19 +690,44 @@ static int make_ready(struct bpf_map *map, const struct kind *k)
 	return -ENOENT;
 }
 
+/*
+ * @expect: the policy the operator believes is attached: a map id (as
+ * 'mmpolicy status' shows it) or a policy name; NULL for whatever is
+ * attached now. The kernel compares it with the link's map in the swap
+ * itself (BPF_F_REPLACE), so a change in between makes the swap fail.
+ */
 static int swap_one(const struct kind *k, struct bpf_map *map,
-		    const char *obj_arg, int nsets, char **sets)
+		    const char *obj_arg, int nsets, char **sets,
+		    const char *expect)
 {
 	LIBBPF_OPTS(bpf_link_update_opts, opts, .flags = BPF_F_REPLACE);
-	__u32 lid, old_mid;
-	char old[64] = "?";
 	struct timespec t0, t1;
+	struct attached cur;
+	char old[64] = "?";
+	__u32 lid, old_mid;
+	char *end;
 	int lfd, ofd, ret;
 
-	if (find_link(k, &lid, &old_mid)) {
+	if (find_attached(k, &cur)) {
 		err("no %s policy is attached: nothing to swap (use 'mmpolicy load %s')",
 		    k->name, obj_arg);
 		return EXIT_CONFLICT;
+	}
+	lid = cur.link_id;
+	old_mid = cur.map_id;
+	if (expect) {
+		unsigned long id = strtoul(expect, &end, 10);
+
+		if (*end) {
+			read_sysfs(k, "policy", old, sizeof(old));
+			if (strcmp(old, expect)) {
+				err("the %s policy attached is '%s', not '%s': nothing swapped",
+				    k->name, old, expect);
+				return EXIT_CONFLICT;
+			}
+		} else {
+			old_mid = id;
+		}
 	}
 	read_sysfs(k, "policy", old, sizeof(old));
 	ret = make_ready(map, k);
@@ -656,7 +737,8 @@ static int swap_one(const struct kind *k, struct bpf_map *map,
 	lfd = bpf_link_get_fd_by_id(lid);
 	ofd = bpf_map_get_fd_by_id(old_mid);
 	if (lfd < 0 || ofd < 0) {
-		err("the %s policy changed while swapping: try again", k->name);
+		err("the %s compare-and-swap lost: the expected policy (map %u) is gone; nothing swapped",
+		    k->name, old_mid);
 		ret = EXIT_CONFLICT;
 		goto out;
 	}
@@ -665,8 +747,8 @@ static int swap_one(const struct kind *k, struct bpf_map *map,
 	ret = bpf_link_update(lfd, bpf_map__fd(map), &opts);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	if (ret == -EPERM) {
-		err("the %s policy changed while swapping (compare-and-swap against '%s' lost): nothing swapped",
-		    k->name, old);
+		err("the %s compare-and-swap lost: the policy attached is not the expected one (map %u); nothing swapped",
+		    k->name, old_mid);
 		ret = EXIT_CONFLICT;
 		goto out;
 	}
@@ -688,7 +770,8 @@ out:
 	return ret;
 }
 
-static int cmd_swap(const char *obj_arg, int nsets, char **sets)
+static int cmd_swap(const char *obj_arg, int nsets, char **sets,
+		    const char *expect)
 {
 	struct bpf_map *maps[NR_KINDS];
 	struct bpf_object *obj;
@@ -704,7 +787,7 @@ static int cmd_swap(const char *obj_arg, int nsets, char **sets)
 	for (k = 0; k < NR_KINDS; k++) {
 		if (!maps[k])
 			continue;
-		ret = swap_one(&kinds[k], maps[k], obj_arg, nsets, sets);
+		ret = swap_one(&kinds[k], maps[k], obj_arg, nsets, sets, expect);
 		if (ret && !worst)
 			worst = ret;
 	}
@@ -714,20 +797,20 @@ static int cmd_swap(const char *obj_arg, int nsets, char **sets)
 
 static int unload_kind(const struct kind *k, bool quiet)
 {
-	__u32 lid, mid;
+	struct attached cur;
 	char name[64] = "?";
 	int fd, ret;
 
-	if (find_link(k, &lid, &mid)) {
+	if (find_attached(k, &cur)) {
 		unpin(k);
 		if (!quiet)
 			printf("%s: no policy attached\n", k->name);
 		return EXIT_OK;
 	}
 	read_sysfs(k, "policy", name, sizeof(name));
-	fd = bpf_link_get_fd_by_id(lid);
+	fd = bpf_link_get_fd_by_id(cur.link_id);
 	if (fd < 0) {
-		err("cannot open the %s link %u: %s", k->name, lid, strerror(errno));
+		err("cannot open the %s link %u: %s", k->name, cur.link_id, strerror(errno));
 		return EXIT_FAIL;
 	}
 	ret = bpf_link_detach(fd);
@@ -772,11 +855,116 @@ static const char *const stat_files[] = {
 	"calls", "overrides", "invalid", "fallbacks",
 };
 
+struct meta {
+	char object[256];
+	char set[256];
+	long loaded;
+};
+
+static void read_meta(const struct kind *k, struct meta *m)
+{
+	char path[256], line[512];
+	FILE *f;
+
+	memset(m, 0, sizeof(*m));
+	meta_path(k, path, sizeof(path));
+	f = fopen(path, "r");
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		line[strcspn(line, "\n")] = '\0';
+		if (!strncmp(line, "object=", 7))
+			snprintf(m->object, sizeof(m->object), "%.255s", line + 7);
+		else if (!strncmp(line, "set=", 4))
+			snprintf(m->set, sizeof(m->set), "%.255s", line + 4);
+		else if (!strncmp(line, "loaded=", 7))
+			m->loaded = atol(line + 7);
+	}
+	fclose(f);
+}
+
+static void json_str(const char *s)
+{
+	putchar('"');
+	for (; *s; s++) {
+		if (*s == '"' || *s == '\\')
+			putchar('\\');
+		if ((unsigned char)*s >= 0x20)
+			putchar(*s);
+	}
+	putchar('"');
+}
+
+static void status_json(const struct kind *k, bool attached,
+			const struct attached *a, const struct meta *m)
+{
+	char val[64];
+	size_t s;
+	int i;
+
+	read_sysfs(k, "policy", val, sizeof(val));
+	printf("\"%s\":{\"policy\":", k->name);
+	json_str(val);
+	printf(",\"attached\":%s", attached ? "true" : "false");
+	if (attached) {
+		printf(",\"link_id\":%u,\"map_id\":%u,\"prog_ids\":[", a->link_id, a->map_id);
+		for (i = 0; i < a->nr_progs; i++)
+			printf("%s%u", i ? "," : "", a->prog_ids[i]);
+		printf("]");
+		if (m->object[0]) {
+			printf(",\"object\":");
+			json_str(m->object);
+			printf(",\"loaded\":%ld,\"set\":", m->loaded);
+			json_str(m->set);
+		}
+	}
+	for (s = 0; s < sizeof(stat_files) / sizeof(stat_files[0]); s++) {
+		read_sysfs(k, stat_files[s], val, sizeof(val));
+		printf(",\"%s\":%s", stat_files[s], val[0] ? val : "0");
+	}
+	printf("}");
+}
+
+static void status_text(const struct kind *k, bool attached,
+			const struct attached *a, const struct meta *m)
+{
+	char val[64], when[32];
+	struct tm tm;
+	size_t s;
+	int i;
+
+	read_sysfs(k, "policy", val, sizeof(val));
+	printf("%-11s %s\n", k->name, attached ? val : "none");
+	if (attached) {
+		printf("            link %u, map %u, progs", a->link_id, a->map_id);
+		for (i = 0; i < a->nr_progs; i++)
+			printf(" %u", a->prog_ids[i]);
+		printf("\n");
+		if (m->object[0]) {
+			time_t t = m->loaded;
+
+			localtime_r(&t, &tm);
+			strftime(when, sizeof(when), "%F %T", &tm);
+			printf("            from %s, loaded %s%s%s\n", m->object, when,
+			       m->set[0] ? ", set " : "", m->set);
+		} else {
+			printf("            attached by another tool (not through mmpolicy)\n");
+		}
+	}
+	printf("           ");
+	for (s = 0; s < sizeof(stat_files) / sizeof(stat_files[0]); s++) {
+		read_sysfs(k, stat_files[s], val, sizeof(val));
+		printf(" %s=%s", stat_files[s], val);
+	}
+	printf("\n");
+}
+
 static int cmd_status(bool json)
 {
-	char meta[256], line[512], val[64], object[256], loaded[64];
-	size_t i, s;
-	__u32 lid, mid;
+	struct attached a;
+	struct meta m;
+	bool attached, first = true;
+	size_t i;
 	int ret;
 
 	ret = check_env(false);
@@ -786,50 +974,74 @@ static int cmd_status(bool json)
 		printf("{");
 	for (i = 0; i < NR_KINDS; i++) {
 		const struct kind *k = &kinds[i];
-		bool attached;
-		FILE *f;
 
 		if (!kernel_has_kind(k))
 			continue;
-		attached = !find_link(k, &lid, &mid);
-		read_sysfs(k, "policy", val, sizeof(val));
-		object[0] = loaded[0] = '\0';
-		meta_path(k, meta, sizeof(meta));
-		f = attached ? fopen(meta, "r") : NULL;
-		while (f && fgets(line, sizeof(line), f)) {
-			line[strcspn(line, "\n")] = '\0';
-			if (!strncmp(line, "object=", 7))
-				snprintf(object, sizeof(object), "%.255s", line + 7);
-			else if (!strncmp(line, "loaded=", 7))
-				snprintf(loaded, sizeof(loaded), "%.63s", line + 7);
-		}
-		if (f)
-			fclose(f);
+		attached = !find_attached(k, &a);
+		if (attached)
+			read_meta(k, &m);
+		else
+			memset(&m, 0, sizeof(m));
 		if (json) {
-			printf("%s\"%s\":{\"policy\":\"%s\",\"attached\":%s", i ? "," : "",
-			       k->name, val, attached ? "true" : "false");
-			if (attached)
-				printf(",\"link_id\":%u,\"map_id\":%u", lid, mid);
-			if (object[0])
-				printf(",\"object\":\"%s\",\"loaded\":%s", object, loaded);
+			printf("%s", first ? "" : ",");
+			status_json(k, attached, &a, &m);
 		} else {
-			printf("%-11s %s", k->name, attached ? val : "none");
-			if (attached)
-				printf(" (link %u, map %u%s%s)", lid, mid,
-				       object[0] ? ", from " : "", object);
-			printf("\n           ");
+			status_text(k, attached, &a, &m);
 		}
-		for (s = 0; s < sizeof(stat_files) / sizeof(stat_files[0]); s++) {
-			read_sysfs(k, stat_files[s], val, sizeof(val));
-			if (json)
-				printf(",\"%s\":%s", stat_files[s], val[0] ? val : "0");
-			else
-				printf(" %s=%s", stat_files[s], val);
-		}
-		printf(json ? "}" : "\n");
+		first = false;
 	}
 	if (json)
 		printf("}\n");
+	return EXIT_OK;
+}
+
+/* What an object offers: its policies and their tunables with defaults. */
+static int cmd_info(const char *obj_arg)
+{
+	const struct btf_var_secinfo *vs;
+	const struct btf_type *sec, *var;
+	struct bpf_map *maps[NR_KINDS], *map;
+	struct bpf_object *obj;
+	const struct btf *btf;
+	size_t k, sz;
+	void *data;
+	int ret, i;
+
+	ret = open_policy(obj_arg, &obj);
+	if (ret)
+		return ret;
+	ret = policy_maps(obj, obj_arg, maps);
+	if (ret < 0) {
+		bpf_object__close(obj);
+		return -ret;
+	}
+	for (k = 0; k < NR_KINDS; k++)
+		if (maps[k])
+			printf("policy %-10s %s (struct %s)\n", kinds[k].name,
+			       bpf_map__name(maps[k]), kinds[k].ops_type);
+	btf = bpf_object__btf(obj);
+	bpf_object__for_each_map(map, obj) {
+		if (!bpf_map__is_internal(map) || !strstr(bpf_map__name(map), ".rodata"))
+			continue;
+		sec = btf__type_by_id(btf, bpf_map__btf_value_type_id(map));
+		data = bpf_map__initial_value(map, &sz);
+		if (!sec || !data || !btf_is_datasec(sec))
+			continue;
+		vs = btf_var_secinfos(sec);
+		for (i = 0; i < btf_vlen(sec); i++, vs++) {
+			long long v = 0;
+
+			var = btf__type_by_id(btf, vs->type);
+			if (vs->size > 8 || vs->offset + vs->size > sz)
+				continue;
+			memcpy(&v, data + vs->offset, vs->size);
+			if (vs->size < 8 && (v >> (vs->size * 8 - 1)) & 1)
+				v -= 1LL << (vs->size * 8);
+			printf("tunable %-18s default %lld\n",
+			       btf__name_by_offset(btf, var->name_off), v);
+		}
+	}
+	bpf_object__close(obj);
 	return EXIT_OK;
 }
 
@@ -842,6 +1054,69 @@ static int cmd_list_builtin(void)
 	return EXIT_OK;
 }
 
+struct command_help {
+	const char *name;
+	const char *text;
+};
+
+static const struct command_help helps[] = {
+	{ "load",
+"usage: mmpolicy load OBJ [--set VAR=VALUE]...\n"
+"\n"
+"Load OBJ (a BPF object file, or a built-in policy name) and attach every\n"
+"policy in it: demotion, thp, compaction, any subset. Each attachment is a\n"
+"BPF link pinned at " PIN_ROOT "/KIND, so it stays after mmpolicy\n"
+"exits. If a policy of any of those kinds is already attached, nothing is\n"
+"attached: use 'mmpolicy swap'.\n"
+"\n"
+"  --set VAR=VALUE   set a tunable (a `const volatile` variable of the\n"
+"                    policy; 'mmpolicy info OBJ' lists them) before loading\n" },
+	{ "swap",
+"usage: mmpolicy swap OBJ [--set VAR=VALUE]... [--expect MAP_ID|NAME]\n"
+"\n"
+"Replace the attached policy of each kind OBJ has with the one in OBJ, in\n"
+"one atomic step: BPF_LINK_UPDATE with BPF_F_REPLACE, a compare-and-swap\n"
+"against the policy found (or expected) attached. Every decision is made\n"
+"by the old or the new policy; none is made without one.\n"
+"\n"
+"  --expect MAP_ID|NAME   swap only if this policy is the one attached\n"
+"                         (map id as 'mmpolicy status' shows it, or name);\n"
+"                         exit 5 and change nothing otherwise\n" },
+	{ "unload",
+"usage: mmpolicy unload KIND|all\n"
+"\n"
+"Detach the policy of KIND (demotion, thp, compaction), or all of them,\n"
+"and remove their pins. Policies attached by other tools are detached too.\n" },
+	{ "status",
+"usage: mmpolicy status [--json]\n"
+"\n"
+"For each hook the kernel has: the attached policy, its link, map and\n"
+"program ids, where it was loaded from, when, with which tunables, and the\n"
+"kernel's counters (calls, overrides, invalid answers, fallbacks).\n" },
+	{ "info",
+"usage: mmpolicy info OBJ\n"
+"\n"
+"List the policies in OBJ and their tunables with default values.\n"
+"Loads nothing; needs no privileges.\n" },
+	{ "list-builtin",
+"usage: mmpolicy list-builtin\n"
+"\n"
+"List the policies built into this binary (usable as OBJ by name).\n" },
+};
+
+static bool command_help(const char *cmd)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(helps) / sizeof(helps[0]); i++) {
+		if (!strcmp(helps[i].name, cmd)) {
+			fputs(helps[i].text, stdout);
+			return true;
+		}
+	}
+	return false;
+}
+
 static void usage(FILE *f)
 {
 	fprintf(f,
@@ -852,9 +1127,11 @@ static void usage(FILE *f)
 "                                  with those in OBJ\n"
 "  unload KIND|all                 detach (KIND: demotion, thp, compaction)\n"
 "  status [--json]                 attached policies and the kernel's counters\n"
+"  info OBJ                        the policies and tunables in OBJ\n"
 "  list-builtin                    policies built into this binary\n"
 "\n"
 "OBJ is a BPF object file, or the name of a built-in policy.\n"
+"'mmpolicy COMMAND --help' describes a command.\n"
 "--set writes a `const volatile` tunable of the policy before it loads.\n"
 "Exit status: 0 ok, 1 kernel refused, 2 usage, 3 bad object,\n"
 "             4 environment (privileges, kernel, bpffs), 5 conflict.\n");
@@ -865,12 +1142,13 @@ int main(int argc, char **argv)
 	static const struct option long_opts[] = {
 		{ "set", required_argument, NULL, 's' },
 		{ "json", no_argument, NULL, 'j' },
+		{ "expect", required_argument, NULL, 'e' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{}
 	};
 	char **sets = calloc(argc, sizeof(char *));
-	const char *cmd;
+	const char *cmd, *expect = NULL;
 	bool json = false;
 	int nsets = 0, opt;
 
@@ -895,8 +1173,13 @@ int main(int argc, char **argv)
 		switch (opt) {
 		case 's': sets[nsets++] = optarg; break;
 		case 'j': json = true; break;
+		case 'e': expect = optarg; break;
 		case 'v': verbose = true; break;
-		case 'h': usage(stdout); return EXIT_OK;
+		case 'h':
+			if (command_help(cmd))
+				return EXIT_OK;
+			usage(stdout);
+			return EXIT_OK;
 		default: usage(stderr); return EXIT_USAGE;
 		}
 	}
@@ -906,13 +1189,16 @@ int main(int argc, char **argv)
 	if (!strcmp(cmd, "load") && argc == 1)
 		return cmd_load(argv[0], nsets, sets);
 	if (!strcmp(cmd, "swap") && argc == 1)
-		return cmd_swap(argv[0], nsets, sets);
+		return cmd_swap(argv[0], nsets, sets, expect);
 	if (!strcmp(cmd, "unload") && argc == 1)
 		return cmd_unload(argv[0]);
 	if ((!strcmp(cmd, "status") || !strcmp(cmd, "list")) && argc == 0)
 		return cmd_status(json);
+	if (!strcmp(cmd, "info") && argc == 1)
+		return cmd_info(argv[0]);
 	if (!strcmp(cmd, "list-builtin") && argc == 0)
 		return cmd_list_builtin();
-	usage(stderr);
+	if (!command_help(cmd))
+		usage(stderr);
 	return EXIT_USAGE;
 }

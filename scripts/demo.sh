@@ -10,7 +10,7 @@ mkdir -p "$out"
 
 echo "== booting the tiered-memory VM (QEMU/TCG, 3 NUMA nodes; ~10 s)"
 "$top/selftests/vm.sh" --topology tiered --out "$out" --timeout 1200 \
-	-- run "$top/scripts/demo-guest.sh" &
+	-- run scripts/demo-guest.sh &
 qpid=$!
 tail -n +1 -F --pid=$qpid "$out/tap.txt" 2>/dev/null | tr -d '\r' |
 	sed -u '/^exit status /d'

@@ -30,6 +30,8 @@ extract() {
 	sed -i '/^# Debian packaging/,$d' "$tree.tmp/.gitignore"
 	sed -i '${/^#$/d}' "$tree.tmp/.gitignore"
 	git -C "$tree.tmp" init -q
+	# A background gc over 86,000 files would compete with the build.
+	git -C "$tree.tmp" config gc.auto 0
 	git -C "$tree.tmp" add -A
 	git -C "$tree.tmp" "${gitid[@]}" commit -q -m \
 		"Debian linux-source-6.12 ($(make -s -C "$tree.tmp" kernelversion)), pristine"
@@ -56,7 +58,8 @@ apply_series() {
 [ -d "$tree/.git" ] || extract
 
 want=$(series_hash)
-read -r have head <"$stamp" 2>/dev/null || { have=none; head=none; }
+have=none head=none
+[ -f "$stamp" ] && read -r have head <"$stamp"
 if [ "$want" = "$have" ]; then
 	exit 0 # kernel-patch/ unchanged: leave the tree (and any work in it) alone
 fi

@@ -1,13 +1,15 @@
 #!/bin/bash
 # PID 1 of the test VM (see vm.sh). Arguments, after the kernel's "--":
-#   REPO TOPOLOGY shell
-#   REPO TOPOLOGY tests TEST...      run selftests/tests/TEST, print TAP
-#   REPO TOPOLOGY run CMD [ARG...]   run a command (demo, benchmark)
+#   TOPOLOGY shell
+#   TOPOLOGY tests TEST...           run selftests/tests/TEST, print TAP
+#   TOPOLOGY run SCRIPT [ARG...]     run a script of the repo (demo, benchmark)
+# The repo is its own 9p share at /run/repo: wherever it is on the host
+# (even under /tmp, which the guest covers with tmpfs), the guest sees it.
 # Everything meant for the host goes to the second serial port, ttyS1.
 export PATH=/usr/sbin:/usr/bin:/sbin:/bin
-export REPO=$1 TOPOLOGY=$2
-mode=$3
-shift 3
+export TOPOLOGY=$1 REPO=/run/repo
+mode=$2
+shift 2
 
 mount -t proc proc /proc
 mount -t sysfs sys /sys
@@ -19,8 +21,9 @@ mount -t bpf bpf /sys/fs/bpf
 mount -t debugfs debugfs /sys/kernel/debug
 mount -t tracefs tracefs /sys/kernel/tracing 2>/dev/null
 mount -t cgroup2 cgroup2 /sys/fs/cgroup
-mkdir -p /run/out
+mkdir -p /run/out /run/repo
 mount -t 9p -o trans=virtio,version=9p2000.L out /run/out
+mount -t 9p -o trans=virtio,version=9p2000.L,ro,cache=loose repo /run/repo
 export HOME=/root OUT=/run/out
 
 exec 3>/dev/ttyS1
@@ -39,6 +42,10 @@ run_tests() {
 	for t in "$@"; do
 		n=$((n + 1))
 		dmesg --clear
+		# Every test starts from the same knobs, whatever the last one set.
+		echo false > /sys/kernel/mm/numa/demotion_enabled
+		echo always > /sys/kernel/mm/transparent_hugepage/enabled
+		swapoff -a 2>/dev/null
 		start=$(date +%s)
 		# Each test is its own process: a failure or hang cannot take
 		# the runner down. Diagnostics become TAP comments.
@@ -70,7 +77,9 @@ tests)
 	run_tests "$@"
 	;;
 run)
-	"$@" >&3 2>&1
+	script=$1
+	shift
+	"$REPO/$script" "$@" >&3 2>&1
 	echo "exit status $?" >&3
 	;;
 esac

@@ -46,3 +46,47 @@ hog() {
 	echo "memhog: $out" >&2
 	echo "$out"
 }
+
+THP=/sys/kernel/mm/transparent_hugepage
+# khugepaged scans often and far enough to see a test's ranges in seconds.
+thp_setup() {
+	echo always > $THP/enabled
+	echo 100 > $THP/khugepaged/scan_sleep_millisecs
+	echo 100 > $THP/khugepaged/alloc_sleep_millisecs
+	echo 65536 > $THP/khugepaged/pages_to_scan
+}
+THPTOUCH=$BIN/thptouch
+
+PINMEM=$BIN/pinmem
+# compact_round LABEL: fragment 128 MiB of movable anon memory on node 0,
+# compact all of memory once, and print the vmstat deltas as NAME=VALUE.
+compact_round() {
+	local before after k out=""
+	rm -f /tmp/frag.out
+	"$MEMHOG" -m 128 -b 0 -f -s 600 >/tmp/frag.out &
+	local hog=$!
+	while [ ! -s /tmp/frag.out ]; do sleep 0.2; done
+	before=$(cat /proc/vmstat)
+	local s0=$(date +%s%N)
+	echo 1 > /proc/sys/vm/compact_memory
+	local s1=$(date +%s%N)
+	after=$(cat /proc/vmstat)
+	kill $hog; wait $hog 2>/dev/null
+	for k in compact_isolated pgmigrate_fail pgmigrate_success compact_migrate_scanned; do
+		out+=" $k=$(( $(awk -v k=$k '$1 == k { print $2 }' <<<"$after") - $(awk -v k=$k '$1 == k { print $2 }' <<<"$before") ))"
+	done
+	echo "$1:$out compact_ms=$(( (s1 - s0) / 1000000 ))"
+}
+
+# pin_start MiB: pin MiB of shmem long-term in the background (PIN_PID).
+pin_start() {
+	rm -f /tmp/unpin /tmp/pin.out
+	"$PINMEM" -m "$1" -w /tmp/unpin >/tmp/pin.out 2>&1 &
+	PIN_PID=$!
+	for i in $(seq 100); do grep -q pinned /tmp/pin.out 2>/dev/null && break; sleep 0.1; done
+	grep -q pinned /tmp/pin.out || fail "pinmem: $(cat /tmp/pin.out)"
+	cat /tmp/pin.out
+}
+# A round only means something if the pin held through it.
+pin_alive() { kill -0 "$PIN_PID" 2>/dev/null; }
+pin_stop() { touch /tmp/unpin; wait "$PIN_PID" 2>/dev/null; }

@@ -92,7 +92,7 @@ cmdline="console=ttyS0 root=/dev/root rootfstype=9p ro"
 cmdline+=" rootflags=trans=virtio,version=9p2000.L,msize=512000,cache=loose"
 cmdline+=" init=$top/selftests/guest-init.sh panic=-1 oops=panic loglevel=4"
 cmdline+=" transparent_hugepage=always"
-cmdline+=" -- $top $topology $*"
+cmdline+=" -- $topology $*"
 
 exec timeout --foreground -k 10 "$timeout_s" qemu-system-x86_64 \
 	-nodefaults -nographic -no-reboot \
@@ -100,6 +100,8 @@ exec timeout --foreground -k 10 "$timeout_s" qemu-system-x86_64 \
 	-kernel "$kernel" -append "$cmdline" \
 	-fsdev "local,id=root,path=/,security_model=none,readonly=on,multidevs=remap" \
 	-device virtio-9p-pci,fsdev=root,mount_tag=/dev/root \
+	-fsdev "local,id=repo,path=$top,security_model=none,readonly=on,multidevs=remap" \
+	-device virtio-9p-pci,fsdev=repo,mount_tag=repo \
 	-fsdev "local,id=out,path=$out,security_model=none" \
 	-device virtio-9p-pci,fsdev=out,mount_tag=out \
 	"${disks[@]}" \

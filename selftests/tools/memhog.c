@@ -21,10 +21,11 @@
 static void usage(void)
 {
 	fprintf(stderr,
-		"usage: memhog -m MiB [-b NODE] [-H] [-s SECONDS]\n"
+		"usage: memhog -m MiB [-b NODE] [-H] [-f] [-s SECONDS]\n"
 		"  -m MiB      anonymous memory to allocate and touch\n"
 		"  -b NODE     bind it to NODE (MPOL_BIND): reclaim on that node\n"
 		"  -H          allow transparent huge pages (default: base pages)\n"
+		"  -f          fragment: free every other page after touching\n"
 		"  -s SECONDS  keep the memory this long after reporting\n"
 		"prints: mib=N touch_ms=N node0=PAGES node1=PAGES ...\n");
 	exit(2);
@@ -45,6 +46,7 @@ static int report_placement(char *buf, size_t pages, long psz)
 	int status[CHUNK];
 	size_t i, j, n;
 	int max = -1;
+	FILE *f;
 
 	for (i = 0; i < pages; i += n) {
 		n = pages - i < CHUNK ? pages - i : CHUNK;
@@ -66,6 +68,20 @@ static int report_placement(char *buf, size_t pages, long psz)
 			}
 		}
 	}
+	/* Report every node with memory, zeros included. */
+	f = fopen("/sys/devices/system/node/has_memory", "r");
+	if (f) {
+		char line[256], *p;
+
+		if (fgets(line, sizeof(line), f)) {
+			p = line + strcspn(line, "\n");
+			while (p > line && (p[-1] >= '0' && p[-1] <= '9'))
+				p--;
+			if (atoi(p) > max && atoi(p) < MAX_NODES)
+				max = atoi(p);
+		}
+		fclose(f);
+	}
 	for (i = 0; (int)i <= max; i++)
 		printf(" node%zu=%lu", i, count[i]);
 	printf(" unmapped=%lu\n", count[MAX_NODES]);
@@ -75,16 +91,17 @@ static int report_placement(char *buf, size_t pages, long psz)
 int main(int argc, char **argv)
 {
 	long psz = sysconf(_SC_PAGESIZE);
-	int node = -1, huge = 0, hold = 0, opt;
+	int node = -1, huge = 0, hold = 0, frag = 0, opt;
 	size_t mib = 0, len, pages, i;
 	double t0, t1;
 	char *buf;
 
-	while ((opt = getopt(argc, argv, "m:b:Hs:")) != -1) {
+	while ((opt = getopt(argc, argv, "m:b:Hfs:")) != -1) {
 		switch (opt) {
 		case 'm': mib = strtoul(optarg, NULL, 0); break;
 		case 'b': node = atoi(optarg); break;
 		case 'H': huge = 1; break;
+		case 'f': frag = 1; break;
 		case 's': hold = atoi(optarg); break;
 		default: usage();
 		}
@@ -116,6 +133,10 @@ int main(int argc, char **argv)
 	for (i = 0; i < pages; i++)
 		buf[i * psz] = (char)i;
 	t1 = now_ms();
+
+	/* Leave free memory in single pages between ones compaction can move. */
+	for (i = 0; frag && i < pages; i += 2)
+		madvise(buf + i * psz, psz, MADV_DONTNEED);
 
 	printf("mib=%zu touch_ms=%.0f", mib, t1 - t0);
 	if (report_placement(buf, pages, psz))

@@ -1,0 +1,35 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * skip_pinned: the 2023 patch's rule. A folio with more references than its
+ * mappings, its mapping and the scanner account for is pinned and will not
+ * migrate: skip it. Anonymous or file, it does not matter. In ZONE_MOVABLE
+ * and CMA, where long-term pins are not allowed, let the kernel try anyway.
+ *
+ *   mmpolicy load skip_pinned
+ */
+#include "mm_policy.bpf.h"
+
+char _license[] SEC("license") = "GPL";
+
+__u64 nr_calls;
+__u64 nr_skipped;
+
+SEC("struct_ops/isolate")
+int BPF_PROG(skip_pinned_isolate, struct mm_compact_ctx *folio)
+{
+	MM_POLICY_COUNT_CALL(nr_calls);
+	if (folio->zone_movable || folio->cma)
+		return MM_COMPACT_DEFAULT;
+	/* one reference is the scanner's own */
+	if (folio->refcount - 1 > folio->mapcount + folio->expected_refs) {
+		MM_POLICY_COUNT_CALL(nr_skipped);
+		return MM_COMPACT_SKIP;
+	}
+	return MM_COMPACT_DEFAULT;
+}
+
+SEC(".struct_ops.link")
+struct mm_compact_ops skip_pinned = {
+	.isolate	= (void *)skip_pinned_isolate,
+	.name		= "skip_pinned",
+};
