@@ -236,13 +236,35 @@ static void meta_path(const struct kind *k, char *buf, size_t len)
 	snprintf(buf, len, META_ROOT "/%s", k->name);
 }
 
+/*
+ * The tunables of a policy are its `const volatile` variables: the .rodata
+ * datasec, and its initial contents, which libbpf loads as they are here.
+ */
+static const struct btf_type *rodata_of(struct bpf_object *obj, void **data,
+					size_t *size)
+{
+	const struct btf *btf = bpf_object__btf(obj);
+	const struct btf_type *sec;
+	struct bpf_map *map;
+
+	bpf_object__for_each_map(map, obj) {
+		if (!btf || !bpf_map__is_internal(map) ||
+		    !strstr(bpf_map__name(map), ".rodata"))
+			continue;
+		sec = btf__type_by_id(btf, bpf_map__btf_value_type_id(map));
+		*data = bpf_map__initial_value(map, size);
+		if (sec && *data && btf_is_datasec(sec))
+			return sec;
+	}
+	return NULL;
+}
+
 /* --set NAME=VALUE: patch a `const volatile` variable in .rodata. */
 static int apply_set(struct bpf_object *obj, const char *assign)
 {
 	const struct btf_var_secinfo *vs;
 	const struct btf_type *sec, *var, *t;
 	char name[128], *end;
-	struct bpf_map *rodata;
 	const char *eq, *val;
 	const struct btf *btf;
 	long long v;
@@ -260,16 +282,8 @@ static int apply_set(struct bpf_object *obj, const char *assign)
 	val = eq + 1;
 
 	btf = bpf_object__btf(obj);
-	rodata = NULL;
-	bpf_object__for_each_map(rodata, obj)
-		if (bpf_map__is_internal(rodata) &&
-		    strstr(bpf_map__name(rodata), ".rodata"))
-			break;
-	if (!rodata || !btf)
-		goto unknown;
-	sec = btf__type_by_id(btf, bpf_map__btf_value_type_id(rodata));
-	data = bpf_map__initial_value(rodata, &sz);
-	if (!sec || !data || !btf_is_datasec(sec))
+	sec = rodata_of(obj, &data, &sz);
+	if (!sec)
 		goto unknown;
 
 	vs = btf_var_secinfos(sec);
@@ -1000,7 +1014,7 @@ static int cmd_info(const char *obj_arg)
 {
 	const struct btf_var_secinfo *vs;
 	const struct btf_type *sec, *var;
-	struct bpf_map *maps[NR_KINDS], *map;
+	struct bpf_map *maps[NR_KINDS];
 	struct bpf_object *obj;
 	const struct btf *btf;
 	size_t k, sz;
@@ -1020,26 +1034,19 @@ static int cmd_info(const char *obj_arg)
 			printf("policy %-10s %s (struct %s)\n", kinds[k].name,
 			       bpf_map__name(maps[k]), kinds[k].ops_type);
 	btf = bpf_object__btf(obj);
-	bpf_object__for_each_map(map, obj) {
-		if (!bpf_map__is_internal(map) || !strstr(bpf_map__name(map), ".rodata"))
-			continue;
-		sec = btf__type_by_id(btf, bpf_map__btf_value_type_id(map));
-		data = bpf_map__initial_value(map, &sz);
-		if (!sec || !data || !btf_is_datasec(sec))
-			continue;
-		vs = btf_var_secinfos(sec);
-		for (i = 0; i < btf_vlen(sec); i++, vs++) {
-			long long v = 0;
+	sec = rodata_of(obj, &data, &sz);
+	vs = sec ? btf_var_secinfos(sec) : NULL;
+	for (i = 0; sec && i < btf_vlen(sec); i++, vs++) {
+		long long v = 0;
 
-			var = btf__type_by_id(btf, vs->type);
-			if (vs->size > 8 || vs->offset + vs->size > sz)
-				continue;
-			memcpy(&v, data + vs->offset, vs->size);
-			if (vs->size < 8 && (v >> (vs->size * 8 - 1)) & 1)
-				v -= 1LL << (vs->size * 8);
-			printf("tunable %-18s default %lld\n",
-			       btf__name_by_offset(btf, var->name_off), v);
-		}
+		var = btf__type_by_id(btf, vs->type);
+		if (vs->size > 8 || vs->offset + vs->size > sz)
+			continue;
+		memcpy(&v, data + vs->offset, vs->size);
+		if (vs->size < 8 && (v >> (vs->size * 8 - 1)) & 1)
+			v -= 1LL << (vs->size * 8);
+		printf("tunable %-18s default %lld\n",
+		       btf__name_by_offset(btf, var->name_off), v);
 	}
 	bpf_object__close(obj);
 	return EXIT_OK;

@@ -45,21 +45,56 @@ echo "  made without a policy (fallbacks stays 0)."
 settle
 f0=$(hookstat demotion fallbacks)
 "$MEMHOG" -m 640 -b 0 >/tmp/hog.out &
-sleep 2
-mmpolicy swap most_free | sed 's/^/  /'
+d0=$(pgdemote)
+for i in $(seq 100); do [ "$(pgdemote)" -gt $((d0 + 10000)) ] && break; sleep 0.1; done
+echo "  one_node has demoted $(( $(pgdemote) - d0 )) pages to node 2 so far; swapping:"
+mmpolicy swap most_free --expect one_node | sed 's/^/  /'
 wait
 r=$(cat /tmp/hog.out)
 placement "one_node(2), then most_free" "$r"
+echo "  (node 1 only received pages after the swap)"
 echo "  fallbacks during the swap: $(( $(hookstat demotion fallbacks) - f0 ))"
 summary+=("swap one_node->most_free|$(field node1 "$r")|$(field node2 "$r")")
 
-section "4. Unload: back to the kernel's behaviour"
-mmpolicy unload all | sed 's/^/  /'
-echo "  attached: $(policy_of demotion)"
+mmpolicy unload all >/dev/null
 
-section "Summary: where the demoted pages of each run went"
-printf '  %-28s %10s %10s\n' "run" "node 1" "node 2"
-for row in "${summary[@]}"; do
-	IFS='|' read -r name a b <<<"$row"
-	printf '  %-28s %10s %10s\n' "$name" "$a" "$b"
-done
+section "4. THP promotion: 16 ranges of 2 MiB, one page touched in each (THP=always)"
+thp_setup
+r=$("$THPTOUCH" -n 16 touch:0-15:1 report | grep '^report')
+echo "  no policy:                huge pages for $(( ${r##*huge_kb=} / 1024 )) MiB, for 64 KiB used"
+thp_none=$(( ${r##*huge_kb=} / 1024 ))
+mmpolicy load thp_threshold --set threshold=256 | sed 's/^/  /'
+r=$("$THPTOUCH" -n 16 touch:0-15:1 report touch:0:300 wait:0:60 report | grep '^report')
+first=$(head -1 <<<"$r") last=$(tail -1 <<<"$r")
+echo "  thp_threshold(256):       huge pages for $(( ${first##*huge_kb=} / 1024 )) MiB"
+echo "  ...after 300 pages of range 0 are used, khugepaged promotes it: $(( ${last##*huge_kb=} / 1024 )) MiB"
+thp_pol=$(( ${first##*huge_kb=} / 1024 ))
+mmpolicy unload all >/dev/null
+
+section "5. Compaction with 128 MiB pinned long-term (io_uring buffers on a memfd, like vfio)"
+pin_start 128 | sed 's/^/  /'
+compact_round warm-up >/dev/null
+r=$(compact_round "no policy")
+echo "  $r"
+cmp_none=$(field pgmigrate_fail "$r")
+mmpolicy load skip_pinned | sed 's/^/  /'
+r=$(compact_round "skip_pinned")
+echo "  $r"
+cmp_pol=$(field pgmigrate_fail "$r")
+pin_stop
+mmpolicy unload all >/dev/null
+
+section "6. Unload everything: back to the kernel's behaviour"
+mmpolicy unload all | sed 's/^/  /'
+mmpolicy status | sed 's/^/  /'
+
+section "Summary"
+printf '  %-44s %12s %12s\n' "" "default" "with policy"
+IFS='|' read -r _ a1 a2 <<<"${summary[0]}"
+IFS='|' read -r _ b1 b2 <<<"${summary[1]}"
+printf '  %-44s %12s %12s\n' "demotion: pages to node 1 / node 2" "$a1/$a2" "$b1/$b2"
+printf '  %-44s %12s %12s\n' "THP: huge MiB for 16 one-page ranges" "$thp_none" "$thp_pol"
+printf '  %-44s %12s %12s\n' "compaction: pinned pages failing migration" "$cmp_none" "$cmp_pol"
+echo
+echo "  Policies used: one_node, most_free (swapped in live), thp_threshold, skip_pinned."
+echo "  Nothing is left attached."

@@ -17,6 +17,8 @@ PKGS=(
 	qemu-system-x86 qemu-utils
 	# guest-side test helpers
 	numactl procps util-linux
+	# benchmark charts
+	gnuplot-nox
 )
 
 missing=()

@@ -21,7 +21,7 @@ series_hash() {
 
 extract() {
 	[ -r "$tarball" ] || { echo "kernel: $tarball missing (apt-get install linux-source-6.12)" >&2; exit 1; }
-	echo "kernel: unpacking $(basename "$tarball") into ${tree#$top/} (~15 s)"
+	echo "kernel: unpacking $(basename "$tarball") into ${tree#$top/} and committing it as the base (~1 min)"
 	rm -rf "$tree.tmp"
 	mkdir -p "$tree.tmp"
 	tar -C "$tree.tmp" --strip-components=1 -xf "$tarball"

@@ -1,70 +1,193 @@
 #!/bin/bash
-# Inside the VM: the demotion benchmark. For each configuration, RUNS runs
-# of a 640 MiB workload bound to node 0 (~160 MiB of it must be demoted):
-# median wall time, demotion throughput, hook calls, and the program's own
-# cost per call from kernel.bpf_stats_enabled.
+# Inside the VM: every benchmark, side by side, in one boot. Each section
+# writes $OUT/<name>.md (a table) and $OUT/<name>.dat (for the charts).
+# Absolute times under TCG mean little; the tables report ratios.
 set -u
 . "$REPO/selftests/lib.sh"
-RUNS=${RUNS:-5}
-
-enable_demotion
-sysctl -qw kernel.bpf_stats_enabled=1
+RUNS=${RUNS:-3}
 
 median() { sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
+ratio() { echo "$1 $2" | awk '{ printf "%.2f", ($2 > 0 ? $1 / $2 : 0) }'; }
+now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
 
-# prog_ns: average run time per call of the attached demotion program.
+# prog_ns: average run time per call of the newest struct_ops program.
 prog_ns() {
 	"$BPFTOOL" prog show -j | tr '{' '\n' | grep '"type":"struct_ops"' |
 		grep -o '"run_time_ns":[0-9]*,"run_cnt":[0-9]*' | tail -1 |
 		awk -F'[:,]' '$4 > 0 { printf "%.0f", $2 / $4 } $4 == 0 { print "-" }'
 }
 
-rows=()
-base_ms="" base_tput=""
-for cfg in none kernel_default one_node most_free memcg_map; do
-	case $cfg in
-	none) ;;
-	one_node) mmpolicy load one_node --set target_node=2 >/dev/null ;;
-	*) mmpolicy load "$cfg" >/dev/null ;;
-	esac
-	c0=$(hookstat demotion calls)
-	ms=() tput=()
-	for ((i = 0; i < RUNS; i++)); do
-		settle
-		d0=$(pgdemote)
-		r=$("$MEMHOG" -m 640 -b 0) || { echo "memhog failed"; exit 1; }
-		t=$(field touch_ms "$r")
-		d=$(( $(pgdemote) - d0 ))
-		ms+=("$t")
-		tput+=("$(( d * 1000 / (t > 0 ? t : 1) ))")
-	done
-	calls=$(( $(hookstat demotion calls) - c0 ))
-	m=$(printf '%s\n' "${ms[@]}" | median)
-	tp=$(printf '%s\n' "${tput[@]}" | median)
-	ns=-
-	[ $cfg = none ] || ns=$(prog_ns)
-	[ -n "$base_ms" ] || { base_ms=$m; base_tput=$tp; }
-	rows+=("$(printf '| %-14s | %6d | %5.2f | %8d | %5.2f | %7d | %6s |' "$cfg" "$m" \
-		"$(echo "$m / $base_ms" | bc -l)" "$tp" "$(echo "$tp / $base_tput" | bc -l)" \
-		"$((calls / RUNS))" "$ns")")
-	echo "  $cfg: median ${m} ms, ${tp} demoted pages/s, $((calls / RUNS)) hook calls/run, prog ${ns} ns/call"
-	mmpolicy unload all >/dev/null
-done
-
-{
-	echo "# Demotion benchmark"
-	echo
-	echo "Kernel $(uname -r), QEMU/TCG, tiered topology (node 0: 2 CPUs + 512 MiB;"
-	echo "nodes 1-2: 512 MiB each, CPU-less, lower tier via HMAT). Workload: 640 MiB"
-	echo "bound to node 0, base pages; median of $RUNS runs per configuration."
+header() {
+	echo "Kernel $(uname -r), QEMU/TCG, 2 vCPUs, tiered topology (node 0: CPUs +"
+	echo "512 MiB; nodes 1-2: 512 MiB each, CPU-less, lower tier via HMAT)."
 	echo "Absolute times under TCG are not meaningful; compare the ratios."
 	echo
-	echo "| policy         | ms     | ×none | pages/s  | ×none | calls/run | ns/call |"
-	echo "|----------------|--------|-------|----------|-------|-----------|---------|"
-	printf '%s\n' "${rows[@]}"
-	echo
-	echo "ms: time to touch the workload (includes reclaim and demotion);"
-	echo "pages/s: pgdemote per second of that time; ns/call: the policy"
-	echo "program's own run time per call (kernel.bpf_stats_enabled)."
-} >"$OUT/demotion.md"
-cat "$OUT/demotion.md"
+}
+
+bench_demotion() {
+	local rows=() dat=() base_ms="" base_tp="" cfg
+	echo "== demotion: 640 MiB bound to node 0, $RUNS runs per policy"
+	enable_demotion
+	for cfg in none kernel_default one_node most_free memcg_map; do
+		case $cfg in
+		none) ;;
+		one_node) mmpolicy load one_node --set target_node=2 >/dev/null ;;
+		*) mmpolicy load "$cfg" >/dev/null ;;
+		esac
+		local c0=$(hookstat demotion calls) ms=() tp=() i r t d d0
+		for ((i = 0; i < RUNS; i++)); do
+			settle
+			d0=$(pgdemote)
+			r=$("$MEMHOG" -m 640 -b 0) || return 1
+			t=$(field touch_ms "$r"); d=$(( $(pgdemote) - d0 ))
+			ms+=("$t"); tp+=("$(( d * 1000 / (t > 0 ? t : 1) ))")
+		done
+		local calls=$(( ($(hookstat demotion calls) - c0) / RUNS ))
+		local m=$(printf '%s\n' "${ms[@]}" | median) p=$(printf '%s\n' "${tp[@]}" | median)
+		local ns=-
+		[ $cfg = none ] || ns=$(prog_ns)
+		[ -n "$base_ms" ] || { base_ms=$m; base_tp=$p; }
+		rows+=("| $cfg | $m | $(ratio "$m" "$base_ms") | $p | $(ratio "$p" "$base_tp") | $calls | $ns |")
+		dat+=("$cfg $(ratio "$m" "$base_ms") $(ratio "$p" "$base_tp")")
+		echo "  $cfg: ${m} ms, ${p} pages/s, $calls calls/run, ${ns} ns/call"
+		mmpolicy unload all >/dev/null
+	done
+	{
+		echo "# Demotion"; echo; header
+		echo "Workload: 640 MiB of base pages bound to node 0 (~160 MiB more than fits);"
+		echo "reclaim demotes the rest. Median of $RUNS runs per configuration."
+		echo
+		echo "| policy | time ms | ×none | demoted pages/s | ×none | hook calls/run | prog ns/call |"
+		echo "|---|---|---|---|---|---|---|"
+		printf '%s\n' "${rows[@]}"
+		echo
+		echo "time: touching the workload, reclaim and demotion included. prog ns/call:"
+		echo "the policy program's own run time per call (kernel.bpf_stats_enabled)."
+	} >"$OUT/demotion.md"
+	printf '%s\n' "${dat[@]}" >"$OUT/demotion.dat"
+}
+
+bench_swap() {
+	echo "== hot swap: 1000 swaps one_node <-> most_free under reclaim"
+	enable_demotion
+	settle
+	mmpolicy load one_node --set target_node=2 >/dev/null
+	local steady=$(field touch_ms "$("$MEMHOG" -m 640 -b 0)")
+	mmpolicy unload all >/dev/null
+	settle
+	"$MEMHOG" -m 640 -b 0 >/tmp/swap-hog.out &
+	local hog=$! d0=$(pgdemote) i
+	for i in $(seq 100); do [ "$(pgdemote)" -gt $((d0 + 1000)) ] && break; sleep 0.1; done
+	local r=$("$BIN/swapstorm" -n 1000 -d 1000)
+	wait $hog
+	local during=$(field touch_ms "$(cat /tmp/swap-hog.out)")
+	echo "  $r"
+	echo "  workload: ${steady} ms steady, ${during} ms during swaps"
+	{
+		echo "# Hot swap"; echo; header
+		echo "1000 BPF_LINK_UPDATE swaps (BPF_F_REPLACE) between one_node and most_free,"
+		echo "1 ms apart, while a 640 MiB workload bound to node 0 is being demoted."
+		echo
+		echo "| swaps | median µs | max µs | hook calls | one_node calls | most_free calls | fallbacks | workload ms steady | during swaps | ×steady |"
+		echo "|---|---|---|---|---|---|---|---|---|---|"
+		echo "| $(field swaps "$r") | $(field median_us "$r") | $(field max_us "$r") | $(field kernel_calls "$r") | $(field one_node_calls "$r") | $(field most_free_calls "$r") | $(field fallbacks "$r") | $steady | $during | $(ratio "$during" "$steady") |"
+		echo
+		echo "Every hook call is accounted to exactly one policy when the last three"
+		echo "call columns add up; fallbacks counts calls that found no policy."
+	} >"$OUT/swap.md"
+	echo "swap $(field median_us "$r") $(field max_us "$r")" >"$OUT/swap.dat"
+}
+
+bench_thp() {
+	local rows=() wrows=() dat=() cfg mode
+	echo "== THP: the reservations RFC's experiment at VM scale"
+	thp_setup
+	local chunk=$(( $(awk '/MemTotal/ { print $2 }' /proc/meminfo) / 1024 / 16 / 2 * 2 ))
+	for mode in one random; do
+		for cfg in none thp_threshold; do
+			[ $cfg = none ] || mmpolicy load thp_threshold --set threshold=256 >/dev/null
+			settle
+			local free0=$(awk '/MemFree/ { print $2 }' /proc/meminfo)
+			local f0=$(vmstat thp_fault_alloc) k0=$(vmstat oom_kill)
+			local opt="-p 1"
+			[ $mode = one ] || opt="-r -p 512"
+			local r=$("$BIN/thpfork" -c "$chunk" $opt -m 120)
+			local used=$(( (free0 - $(field mem_free_kb "$r")) / 1024 ))
+			local n=$(field children "$r")
+			rows+=("| $mode | $cfg | $n$([ "$(field failed "$r")" = 1 ] && echo " (then OOM)" || echo " (cap)") | $used | $(( $(field anon_huge_kb "$r") / 1024 )) | $(( $(vmstat thp_fault_alloc) - f0 )) | $(field fault_p50_us "$r") | $(field fault_p99_us "$r") |")
+			dat+=("$mode-$cfg $n $used")
+			echo "  $mode/$cfg: $r used=${used}MiB"
+			mmpolicy unload all >/dev/null
+		done
+	done
+	# The worst case for deferring: a workload that uses every page.
+	for cfg in none thp_threshold; do
+		[ $cfg = none ] || mmpolicy load thp_threshold --set threshold=256 >/dev/null
+		settle
+		local c0=$(vmstat thp_collapse_alloc) t0=$(now_ms)
+		local r=$("$THPTOUCH" -n 32 touch:0-31:512 report)
+		local t1=$(now_ms)
+		local cov0=$(grep -o 'huge_kb=[0-9]*' <<<"$r" | cut -d= -f2)
+		r=$("$THPTOUCH" -n 32 touch:0-31:512 wait:31:60 report)
+		local cov1=$(grep '^report' <<<"$r" | grep -o 'huge_kb=[0-9]*' | cut -d= -f2)
+		wrows+=("| $cfg | $((t1 - t0)) | $((cov0 / 2048))/32 | $((cov1 / 2048))/32 | $(( $(vmstat thp_collapse_alloc) - c0 )) |")
+		echo "  full-touch/$cfg: $((t1 - t0)) ms, huge at once $((cov0 / 2048))/32, after khugepaged $((cov1 / 2048))/32"
+		mmpolicy unload all >/dev/null
+	done
+	{
+		echo "# THP promotion"; echo; header
+		echo "The RFC's experiment scaled to the VM: children each map a ${chunk} MiB chunk"
+		echo "(1/16 of guest memory) and touch 1 page, or a random 1..512 pages, per"
+		echo "2 MiB range, then hold it; THP=always; up to 120 children, stopping at the"
+		echo "first OOM kill. none = no policy; thp_threshold = threshold 256."
+		echo
+		echo "| touch | policy | children | memory used MiB | AnonHugePages MiB | THP faults | first-fault p50 µs | p99 µs |"
+		echo "|---|---|---|---|---|---|---|---|"
+		printf '%s\n' "${rows[@]}"
+		echo
+		echo "Worst case for deferring: 32 ranges, every page touched (64 MiB)."
+		echo
+		echo "| policy | touch time ms | huge at once | huge after khugepaged | collapses |"
+		echo "|---|---|---|---|---|"
+		printf '%s\n' "${wrows[@]}"
+	} >"$OUT/thp.md"
+	printf '%s\n' "${dat[@]}" >"$OUT/thp.dat"
+}
+
+bench_compaction() {
+	local rows=() dat=() cfg
+	echo "== compaction: 128 MiB pinned (io_uring fixed buffers on a memfd)"
+	pin_start 128 >/dev/null
+	compact_round warm-up >/dev/null
+	for cfg in none skip_pinned skip_dma_pinned; do
+		[ $cfg = none ] || mmpolicy load "$cfg" >/dev/null
+		local r=$(compact_round "$cfg")
+		echo "  $r"
+		rows+=("| $cfg | $(field compact_isolated "$r") | $(field pgmigrate_fail "$r") | $(field pgmigrate_success "$r") | $(field compact_migrate_scanned "$r") | $(field compact_ms "$r") | $(field huge_blocks "$r") |")
+		dat+=("$cfg $(field compact_isolated "$r") $(field pgmigrate_fail "$r") $(field compact_ms "$r")")
+		mmpolicy unload all >/dev/null
+	done
+	pin_alive || echo "  WARNING: the pin did not hold"
+	pin_stop
+	{
+		echo "# Compaction"; echo; header
+		echo "128 MiB of shmem pinned long-term (io_uring fixed buffers on a memfd, as"
+		echo "vfio pins guest RAM), 128 MiB of anonymous memory fragmented on node 0,"
+		echo "then one full compaction (/proc/sys/vm/compact_memory) per policy."
+		echo
+		echo "| policy | compact_isolated | pgmigrate_fail | pgmigrate_success | migrate_scanned | compaction ms | free 2 MiB blocks after |"
+		echo "|---|---|---|---|---|---|---|"
+		printf '%s\n' "${rows[@]}"
+		echo
+		echo "compaction ms: wall time of the synchronous compaction (CPU time of the"
+		echo "writer). free 2 MiB blocks: order-9+ blocks on node 0 right after it."
+	} >"$OUT/compaction.md"
+	printf '%s\n' "${dat[@]}" >"$OUT/compaction.dat"
+}
+
+sysctl -qw kernel.bpf_stats_enabled=1
+sections=("$@")
+[ ${#sections[@]} -gt 0 ] || sections=(demotion swap thp compaction)
+for b in "${sections[@]}"; do
+	"bench_$b" || { echo "bench $b failed"; exit 1; }
+done

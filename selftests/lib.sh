@@ -71,11 +71,14 @@ compact_round() {
 	echo 1 > /proc/sys/vm/compact_memory
 	local s1=$(date +%s%N)
 	after=$(cat /proc/vmstat)
+	# Free 2 MiB blocks on node 0 right after compaction, while the
+	# fragmenting memory is still held: what a THP fault could now get.
+	local blocks=$(awk '$2 == "0," && $4 == "DMA32" { print $14 + 2 * $15 }' /proc/buddyinfo)
 	kill $hog; wait $hog 2>/dev/null
 	for k in compact_isolated pgmigrate_fail pgmigrate_success compact_migrate_scanned; do
 		out+=" $k=$(( $(awk -v k=$k '$1 == k { print $2 }' <<<"$after") - $(awk -v k=$k '$1 == k { print $2 }' <<<"$before") ))"
 	done
-	echo "$1:$out compact_ms=$(( (s1 - s0) / 1000000 ))"
+	echo "$1:$out compact_ms=$(( (s1 - s0) / 1000000 )) huge_blocks=$blocks"
 }
 
 # pin_start MiB: pin MiB of shmem long-term in the background (PIN_PID).

@@ -9,8 +9,8 @@ r=$("$THPTOUCH" -n 8 touch:0-7:1 report)
 echo "no policy: $r"
 check "without a policy each touched range gets a huge page" grep -q 'huge_kb=16384' <<<"$r"
 
-mmpolicy load thp_threshold --set threshold=256 || fail "load"
 c0=$(hookstat thp calls) o0=$(hookstat thp overrides)
+mmpolicy load thp_threshold --set threshold=256 || fail "load"
 r=$("$THPTOUCH" -n 8 touch:0-7:1 report touch:0:300 touch:1:200 wait:0:60 sleep:3 report)
 echo "$r"
 last=$(grep '^report' <<<"$r" | tail -1)
@@ -23,3 +23,7 @@ echo "hook: calls +$calls overrides +$ovr invalid $(hookstat thp invalid)"
 check "every first fault asked the policy ($calls calls for 8 faults + scans)" [ "$calls" -ge 8 ]
 check "8 faults deferred + 1 collapse forced count as overrides ($ovr)" [ "$ovr" -ge 9 ]
 check "no invalid answers" [ "$(hookstat thp invalid)" -eq 0 ]
+# The policy counts its own calls; the kernel must have counted the same.
+own=$("$BPFTOOL" map dump name thp_thre.bss -j | grep -o '"nr_calls":[0-9]*' | cut -d: -f2)
+calls=$(( $(hookstat thp calls) - c0 ))
+check "every decision accounted: policy counted $own, kernel $calls" [ "$own" -eq "$calls" ]
