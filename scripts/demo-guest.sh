@@ -30,7 +30,7 @@ echo "  pgdemote +$(( $(pgdemote) - d0 ))"
 summary+=("kernel default|$(field node1 "$r")|$(field node2 "$r")")
 
 section "2. Attach the one_node policy: demote everything to node 2"
-mmpolicy load one_node --set target_node=2
+mmpolicy load one_node --set target_node=2 | sed 's/^/  /'
 settle
 d0=$(pgdemote)
 r=$(hog 640 0 2>/dev/null)
@@ -72,7 +72,8 @@ thp_pol=$(( ${first##*huge_kb=} / 1024 ))
 mmpolicy unload all >/dev/null
 
 section "5. Compaction with 128 MiB pinned long-term (io_uring buffers on a memfd, like vfio)"
-pin_start 128 | sed 's/^/  /'
+pin_start 128 >/tmp/pin.msg	# not in a pipeline: it sets PIN_PID here
+sed 's/^/  /' /tmp/pin.msg
 compact_round warm-up >/dev/null
 r=$(compact_round "no policy")
 echo "  $r"
