@@ -12,8 +12,8 @@ echo "== booting the tiered-memory VM (QEMU/TCG, 3 NUMA nodes; ~10 s)"
 "$top/selftests/vm.sh" --topology tiered --out "$out" --timeout 1200 \
 	-- run scripts/demo-guest.sh &
 qpid=$!
-tail -n +1 -F --pid=$qpid "$out/tap.txt" 2>/dev/null | tr -d '\r' |
-	sed -u '/^exit status /d'
+tail -n +1 -F --pid=$qpid "$out/tap.txt" 2>/dev/null |
+	sed -u -e 's/\r$//' -e '/^exit status /d'
 wait $qpid
 rc=$?
 if ! grep -q '^exit status 0' "$out/tap.txt"; then

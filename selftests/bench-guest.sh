@@ -102,16 +102,24 @@ bench_thp() {
 	local rows=() wrows=() dat=() cfg mode
 	echo "== THP: the reservations RFC's experiment at VM scale"
 	thp_setup
-	local chunk=$(( $(awk '/MemTotal/ { print $2 }' /proc/meminfo) / 1024 / 16 / 2 * 2 ))
+	echo false > /sys/kernel/mm/numa/demotion_enabled
+	local total=$(( $(awk '/MemTotal/ { print $2 }' /proc/meminfo) / 1024 ))
+	local chunk=$(( total / 16 / 2 * 2 )) limit=$(( total * 2 / 3 ))
+	# The children share a memory cgroup: running out is a quick memcg OOM
+	# kill, not minutes of thrashing the VM's page cache under TCG.
+	echo +memory > /sys/fs/cgroup/cgroup.subtree_control
+	mkdir -p /sys/fs/cgroup/thpbench
+	echo "${limit}M" > /sys/fs/cgroup/thpbench/memory.max
 	for mode in one random; do
-		for cfg in none thp_threshold; do
-			[ $cfg = none ] || mmpolicy load thp_threshold --set threshold=256 >/dev/null
+		for cfg in none thp_threshold thp_adaptive; do
+			[ $cfg = none ] || mmpolicy load $cfg --set threshold=256 >/dev/null
 			settle
 			local free0=$(awk '/MemFree/ { print $2 }' /proc/meminfo)
 			local f0=$(vmstat thp_fault_alloc) k0=$(vmstat oom_kill)
 			local opt="-p 1"
 			[ $mode = one ] || opt="-r -p 512"
-			local r=$("$BIN/thpfork" -c "$chunk" $opt -m 120)
+			local r=$(bash -c 'echo $$ > /sys/fs/cgroup/thpbench/cgroup.procs && exec "$@"' _ \
+				"$BIN/thpfork" -c "$chunk" $opt -m 120)
 			local used=$(( (free0 - $(field mem_free_kb "$r")) / 1024 ))
 			local n=$(field children "$r")
 			rows+=("| $mode | $cfg | $n$([ "$(field failed "$r")" = 1 ] && echo " (then OOM)" || echo " (cap)") | $used | $(( $(field anon_huge_kb "$r") / 1024 )) | $(( $(vmstat thp_fault_alloc) - f0 )) | $(field fault_p50_us "$r") | $(field fault_p99_us "$r") |")
@@ -121,8 +129,8 @@ bench_thp() {
 		done
 	done
 	# The worst case for deferring: a workload that uses every page.
-	for cfg in none thp_threshold; do
-		[ $cfg = none ] || mmpolicy load thp_threshold --set threshold=256 >/dev/null
+	for cfg in none thp_threshold thp_adaptive; do
+		[ $cfg = none ] || mmpolicy load $cfg --set threshold=256 >/dev/null
 		settle
 		local c0=$(vmstat thp_collapse_alloc) t0=$(now_ms)
 		local r=$("$THPTOUCH" -n 32 touch:0-31:512 report)
@@ -138,8 +146,10 @@ bench_thp() {
 		echo "# THP promotion"; echo; header
 		echo "The RFC's experiment scaled to the VM: children each map a ${chunk} MiB chunk"
 		echo "(1/16 of guest memory) and touch 1 page, or a random 1..512 pages, per"
-		echo "2 MiB range, then hold it; THP=always; up to 120 children, stopping at the"
-		echo "first OOM kill. none = no policy; thp_threshold = threshold 256."
+		echo "2 MiB range, then hold it; THP=always; all children in one memory cgroup"
+		echo "limited to ${limit} MiB (2/3 of guest memory); up to 120 children, stopping at"
+		echo "the first OOM kill. none = no policy; thp_threshold and thp_adaptive use"
+		echo "threshold 256 (thp_adaptive: eager again for a process after 2 promotions)."
 		echo
 		echo "| touch | policy | children | memory used MiB | AnonHugePages MiB | THP faults | first-fault p50 µs | p99 µs |"
 		echo "|---|---|---|---|---|---|---|---|"
@@ -151,6 +161,7 @@ bench_thp() {
 		echo "|---|---|---|---|---|"
 		printf '%s\n' "${wrows[@]}"
 	} >"$OUT/thp.md"
+	rmdir /sys/fs/cgroup/thpbench
 	printf '%s\n' "${dat[@]}" >"$OUT/thp.dat"
 }
 

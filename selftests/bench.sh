@@ -15,7 +15,7 @@ echo "== benchmark VM (tiered topology; ~10 min under TCG)"
 "$top/selftests/vm.sh" --topology tiered --out "$out" --timeout 3600 \
 	-- run selftests/bench-guest.sh ${BENCH:-} &
 qpid=$!
-tail -n +1 -F --pid=$qpid "$out/tap.txt" 2>/dev/null | tr -d '\r' | sed -u '/^exit status /d'
+tail -n +1 -F --pid=$qpid "$out/tap.txt" 2>/dev/null | sed -u -e 's/\r$//' -e '/^exit status /d'
 wait $qpid
 grep -q '^exit status 0' "$out/tap.txt" || { echo "bench: failed; see $out/console.log" >&2; exit 1; }
 

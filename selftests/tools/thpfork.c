@@ -33,6 +33,20 @@ static double now_us(void)
 	return ts.tv_sec * 1e6 + ts.tv_nsec / 1e3;
 }
 
+static long oom_kills(void)
+{
+	char line[128];
+	long v = -1;
+	FILE *f = fopen("/proc/vmstat", "r");
+
+	while (f && fgets(line, sizeof(line), f))
+		if (!strncmp(line, "oom_kill ", 9))
+			v = atol(line + 9);
+	if (f)
+		fclose(f);
+	return v;
+}
+
 static long meminfo_kb(const char *key)
 {
 	char line[256];
@@ -89,6 +103,7 @@ int main(int argc, char **argv)
 {
 	int pages = 1, randomize = 0, max = 200, opt, n, failed = 0, status;
 	size_t chunk = 0, ranges, total = 0;
+	long oom0;
 	pid_t *pids;
 	float *lat;
 
@@ -106,6 +121,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	ranges = chunk / RANGE;
+	oom0 = oom_kills();
 	pids = calloc(max, sizeof(*pids));
 	lat = calloc((size_t)max * ranges, sizeof(*lat));
 	for (n = 0; n < max; n++) {
@@ -137,6 +153,11 @@ int main(int argc, char **argv)
 			break;
 		}
 		total += ranges;
+		if (oom_kills() != oom0) {	/* an earlier child was killed */
+			n++;
+			failed = 1;
+			break;
+		}
 	}
 	qsort(lat, total, sizeof(*lat), cmp);
 	printf("children=%d failed=%d fault_p50_us=%.1f fault_p99_us=%.1f anon_huge_kb=%ld mem_free_kb=%ld\n",

@@ -1,0 +1,58 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * thp_adaptive: thp_threshold that learns per process. Faults are deferred
+ * as with a threshold, but once khugepaged has promoted `learn_after`
+ * ranges of a process (it fills what it maps), that process gets huge
+ * pages at fault again: sparse processes stop wasting huge pages, dense
+ * ones stop paying for base-page faults and a later collapse.
+ *
+ *   mmpolicy load thp_adaptive [--set threshold=256] [--set learn_after=2]
+ */
+#include "mm_policy.bpf.h"
+
+char _license[] SEC("license") = "GPL";
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 4096);
+	__type(key, int);	/* tgid */
+	__type(value, u32);	/* ranges promoted by khugepaged */
+} promoted SEC(".maps");
+
+const volatile __u32 threshold = 256;	/* tunable: 1..512 */
+const volatile __u32 learn_after = 2;	/* tunable */
+__u64 nr_calls;
+
+SEC("struct_ops/fault")
+int BPF_PROG(thp_adaptive_fault, struct mm_thp_fault_ctx *fault)
+{
+	int pid = fault->pid;
+	u32 *n = bpf_map_lookup_elem(&promoted, &pid);
+
+	MM_POLICY_COUNT_CALL(nr_calls);
+	return n && *n >= learn_after ? MM_THP_DEFAULT : MM_THP_DEFER;
+}
+
+SEC("struct_ops/scan")
+int BPF_PROG(thp_adaptive_scan, struct mm_thp_scan_ctx *scan)
+{
+	int pid = scan->pid;
+	u32 one = 1, *n;
+
+	MM_POLICY_COUNT_CALL(nr_calls);
+	if (scan->nr_present < threshold)
+		return MM_THP_DEFER;
+	n = bpf_map_lookup_elem(&promoted, &pid);
+	if (n)
+		__sync_fetch_and_add(n, 1);
+	else
+		bpf_map_update_elem(&promoted, &pid, &one, BPF_NOEXIST);
+	return MM_THP_HUGE;
+}
+
+SEC(".struct_ops.link")
+struct mm_thp_ops thp_adaptive = {
+	.fault	= (void *)thp_adaptive_fault,
+	.scan	= (void *)thp_adaptive_scan,
+	.name	= "thp_adaptive",
+};
