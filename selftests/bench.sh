@@ -25,7 +25,7 @@ chart() { # NAME TITLE YLABEL USING...
 	shift 3
 	[ -s "$res/$name.dat" ] || return 0
 	gnuplot <<GP
-set terminal pngcairo size 800,450 font ",11"
+set terminal pngcairo size 800,450 font ",11" noenhanced
 set output "$res/$name.png"
 set title "$title"
 set ylabel "$ylabel"
@@ -42,8 +42,8 @@ chart demotion "Demotion: ratio to no policy (TCG)" "× no policy" \
 	"'$res/demotion.dat' using 2:xtic(1) title 'workload time', '' using 3 title 'demotion throughput'"
 chart thp "THP: children served and memory used (TCG)" "count / MiB" \
 	"'$res/thp.dat' using 2:xtic(1) title 'children', '' using 3 title 'memory used MiB'"
-chart compaction "Compaction with 128 MiB pinned (TCG)" "pages / ms" \
-	"'$res/compaction.dat' using 2:xtic(1) title 'isolated', '' using 3 title 'migration failures', '' using 4 title 'compaction ms'"
+chart compaction "Compaction with 128 MiB pinned, two passes (TCG)" "pages" \
+	"'$res/compaction.dat' using 2:xtic(1) title 'isolated', '' using 3 title 'migration failures'"
 {
 	echo "# Benchmark results"
 	echo
