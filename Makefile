@@ -67,8 +67,13 @@ kernel: kernel-tree
 kernel-patches:
 	@$(TOP)/scripts/export-patches.sh
 
+# Through stdin: checkpatch treats files git tracks as source files, not
+# patches, and kernel-patch/*.patch are tracked.
 checkpatch: kernel-tree
-	@cd $(KTREE) && ./scripts/checkpatch.pl --strict $(TOP)/kernel-patch/*.patch
+	@for p in $$(cat $(TOP)/kernel-patch/series); do \
+		echo "== $$p"; \
+		$(KTREE)/scripts/checkpatch.pl --strict --no-tree - < $(TOP)/kernel-patch/$$p || exit 1; \
+	done
 
 # libbpf 1.5 and bpftool 7.5 from the same tree: bookworm's are too old for
 # .struct_ops.link and link updates.
