@@ -423,6 +423,23 @@ static int policy_maps(struct bpf_object *obj, const char *obj_arg,
 	return found;
 }
 
+/* Open OBJ and find its policies; on success the caller closes *objp. */
+static int open_with_maps(const char *obj_arg, struct bpf_object **objp,
+			  struct bpf_map **maps)
+{
+	int ret;
+
+	ret = open_policy(obj_arg, objp);
+	if (ret)
+		return ret;
+	ret = policy_maps(*objp, obj_arg, maps);
+	if (ret < 0) {
+		bpf_object__close(*objp);
+		return -ret;
+	}
+	return EXIT_OK;
+}
+
 static int load_object(struct bpf_object *obj, const char *obj_arg)
 {
 	int ret;
@@ -571,14 +588,9 @@ static int prepare(const char *obj_arg, int nsets, char **sets,
 	int ret, i;
 	size_t k;
 
-	ret = open_policy(obj_arg, &obj);
+	ret = open_with_maps(obj_arg, &obj, maps);
 	if (ret)
 		return ret;
-	ret = policy_maps(obj, obj_arg, maps);
-	if (ret < 0) {
-		bpf_object__close(obj);
-		return -ret;
-	}
 	for (k = 0; k < NR_KINDS; k++) {
 		if (maps[k] && !kernel_has_kind(&kinds[k])) {
 			err("'%s' has a %s policy, but this kernel has no %s hook (%s/%s missing)",
@@ -1021,14 +1033,9 @@ static int cmd_info(const char *obj_arg)
 	void *data;
 	int ret, i;
 
-	ret = open_policy(obj_arg, &obj);
+	ret = open_with_maps(obj_arg, &obj, maps);
 	if (ret)
 		return ret;
-	ret = policy_maps(obj, obj_arg, maps);
-	if (ret < 0) {
-		bpf_object__close(obj);
-		return -ret;
-	}
 	for (k = 0; k < NR_KINDS; k++)
 		if (maps[k])
 			printf("policy %-10s %s (struct %s)\n", kinds[k].name,
