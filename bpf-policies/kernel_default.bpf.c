@@ -16,7 +16,7 @@ SEC("struct_ops/demote_target")
 int BPF_PROG(kernel_default_demote_target, struct mm_demotion_ctx *req)
 {
 	MM_POLICY_COUNT_CALL(nr_calls);
-	return req->default_target;
+	return MM_DEMOTE_DEFAULT;
 }
 
 SEC(".struct_ops.link")

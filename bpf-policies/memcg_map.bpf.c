@@ -22,6 +22,8 @@ struct {
 } memcg_targets SEC(".maps");
 
 __u64 nr_calls;
+__u64 nr_query_hits;	/* answers from the map, per decision */
+__u64 nr_migrate_hits;
 
 SEC("struct_ops/demote_target")
 int BPF_PROG(memcg_map_demote_target, struct mm_demotion_ctx *req)
@@ -29,15 +31,22 @@ int BPF_PROG(memcg_map_demote_target, struct mm_demotion_ctx *req)
 	/* Copies: map keys must not point into the kernel, and one load
 	 * instruction cannot serve both the context and a map value. */
 	u64 memcg_id = req->memcg_id;
-	int dflt = req->default_target;
 	s32 *target;
 
 	MM_POLICY_COUNT_CALL(nr_calls);
-	/* Queries come from global reclaim with no cgroup: keep demotion on. */
-	if (req->reason == MM_DEMOTE_QUERY)
-		return dflt;
+	/*
+	 * A query names the cgroup about to be scanned, so the same answer
+	 * there and at the migration keeps reclaim from scanning memory only
+	 * to refuse it. Cgroup id 0 asks about the node as a whole.
+	 */
 	target = bpf_map_lookup_elem(&memcg_targets, &memcg_id);
-	return target ? *target : dflt;
+	if (!target || *target == req->nid)
+		return MM_DEMOTE_DEFAULT;
+	if (req->reason == MM_DEMOTE_QUERY)
+		MM_POLICY_COUNT_CALL(nr_query_hits);
+	else
+		MM_POLICY_COUNT_CALL(nr_migrate_hits);
+	return *target;
 }
 
 SEC(".struct_ops.link")

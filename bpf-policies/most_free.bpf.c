@@ -46,7 +46,7 @@ int BPF_PROG(most_free_demote_target, struct mm_demotion_ctx *req)
 		}
 	}
 	/* No room anywhere: let the kernel decide (it may swap instead). */
-	return best == NUMA_NO_NODE ? req->default_target : best;
+	return best == NUMA_NO_NODE ? MM_DEMOTE_DEFAULT : best;
 }
 
 SEC(".struct_ops.link")

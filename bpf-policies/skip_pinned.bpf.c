@@ -20,8 +20,8 @@ int BPF_PROG(skip_pinned_isolate, struct mm_compact_ctx *folio)
 	MM_POLICY_COUNT_CALL(nr_calls);
 	if (folio->zone_movable || folio->cma)
 		return MM_COMPACT_DEFAULT;
-	/* one reference is the scanner's own */
-	if (folio->refcount - 1 > folio->mapcount + folio->expected_refs) {
+	/* one reference is the scanner's own; expected_refs counts mappings */
+	if (folio->refcount - 1 > folio->expected_refs) {
 		MM_POLICY_COUNT_CALL(nr_skipped);
 		return MM_COMPACT_SKIP;
 	}

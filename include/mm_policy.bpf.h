@@ -15,6 +15,10 @@
 #ifndef NUMA_NO_NODE
 #define NUMA_NO_NODE	(-1)
 #endif
+/* A demotion answer that leaves the choice to the kernel. */
+#ifndef MM_DEMOTE_DEFAULT
+#define MM_DEMOTE_DEFAULT	(-2)
+#endif
 
 /* Policies scan nodes in bounded loops; 6.12 x86 allows 64 (NODES_SHIFT 6). */
 #define MM_POLICY_MAX_NODES	64
@@ -26,6 +30,15 @@ extern bool bpf_mm_node_has_memory(int nid) __ksym;
 extern bool bpf_mm_node_is_lower_tier(int nid, int target) __ksym;
 extern bool bpf_mm_node_is_toptier(int nid) __ksym;
 extern int bpf_mm_node_distance(int from, int to) __ksym;
+
+/*
+ * Report an error: the kernel ejects the calling hook's policy (sysfs
+ * state "ejected", the message in exit_reason and the kernel log). The
+ * message must be a constant string. Each is offered to its hook only.
+ */
+extern void bpf_mm_demotion_error(const char *msg) __ksym;
+extern void bpf_mm_thp_error(const char *msg) __ksym;
+extern void bpf_mm_compact_error(const char *msg) __ksym;
 
 /*
  * Count this policy's decisions where bpftool and the loader can read them

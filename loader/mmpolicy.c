@@ -514,22 +514,29 @@ out:
 	free(value);
 }
 
-/* The policy attached to hook @k, found by walking the kernel's links. */
+/*
+ * The policy attached to hook @k, found by walking the kernel's links: the
+ * live one sysfs names if there is one, else a link the kernel ejected.
+ */
 static int find_attached(const struct kind *k, struct attached *a)
 {
 	struct bpf_link_info li;
 	struct bpf_map_info mi;
 	const struct btf_type *t;
 	struct btf *vmlinux;
-	__u32 id = 0, len;
-	char want[64];
+	__u32 id = 0, len, live = 0;
+	char want[64], buf[32];
 	int fd, mfd, ret = -ENOENT;
 
+	a->link_id = 0;
 	vmlinux = btf__load_vmlinux_btf();
 	if (!vmlinux)
 		return -errno;
+	if (!read_sysfs(k, "link_id", buf, sizeof(buf)))
+		live = strtoul(buf, NULL, 10);
 	snprintf(want, sizeof(want), "bpf_struct_ops_%s", k->ops_type);
-	while (ret && !bpf_link_get_next_id(id, &id)) {
+	while ((ret || (live && a->link_id != live)) &&
+	       !bpf_link_get_next_id(id, &id)) {
 		fd = bpf_link_get_fd_by_id(id);
 		if (fd < 0)
 			continue;
@@ -626,6 +633,65 @@ static void unpin(const struct kind *k)
 	unlink(path);
 }
 
+static bool hook_is_ejected(const struct kind *k)
+{
+	char state[32];
+
+	return !read_sysfs(k, "state", state, sizeof(state)) &&
+	       !strcmp(state, "ejected");
+}
+
+static int detach_link(__u32 link_id)
+{
+	int fd, ret;
+
+	fd = bpf_link_get_fd_by_id(link_id);
+	if (fd < 0)
+		return -errno;
+	ret = bpf_link_detach(fd);
+	close(fd);
+	return ret;
+}
+
+/* The kernel ejected the last policy: its link is only a marker now. */
+static void remove_ejected(const struct kind *k)
+{
+	struct attached cur;
+	char why[256] = "";
+
+	read_sysfs(k, "exit_reason", why, sizeof(why));
+	if (!find_attached(k, &cur) && !detach_link(cur.link_id))
+		printf("%s: removed the ejected policy (%s)\n", k->name, why);
+	unpin(k);
+}
+
+/* Say why the kernel refused an attach, in the operator's terms. */
+static int attach_error(const struct kind *k, const char *name, int e)
+{
+	switch (e) {
+	case EBUSY:
+		err("attaching the %s policy '%s' failed: another policy was attached meanwhile",
+		    k->name, name);
+		return EXIT_CONFLICT;
+	case EPERM:
+		err("the kernel refused to attach the %s policy '%s': attaching needs CAP_SYS_ADMIN in the initial user namespace",
+		    k->name, name);
+		return EXIT_ENV;
+	case EACCES:
+		err("the kernel refused to attach the %s policy '%s': attaching is disabled (bpf_mm_policy.disable=1; write 0 to /sys/module/bpf_mm_policy/parameters/disable to allow it)",
+		    k->name, name);
+		return EXIT_ENV;
+	case EINVAL:
+		err("the kernel refused the %s policy '%s' as invalid (a policy must implement at least one member)",
+		    k->name, name);
+		return EXIT_FAIL;
+	default:
+		err("attaching the %s policy '%s' failed: %s", k->name, name,
+		    strerror(e));
+		return EXIT_FAIL;
+	}
+}
+
 static int cmd_load(const char *obj_arg, int nsets, char **sets)
 {
 	struct bpf_link *links[NR_KINDS] = {};
@@ -645,6 +711,8 @@ static int cmd_load(const char *obj_arg, int nsets, char **sets)
 
 	/* Check every kind first: attach all of the object or none of it. */
 	for (k = 0; k < NR_KINDS; k++) {
+		if (maps[k] && hook_is_ejected(&kinds[k]))
+			remove_ejected(&kinds[k]);
 		if (maps[k] && !find_attached(&kinds[k], &cur)) {
 			char name[64] = "?";
 
@@ -661,9 +729,7 @@ static int cmd_load(const char *obj_arg, int nsets, char **sets)
 			continue;
 		links[k] = bpf_map__attach_struct_ops(maps[k]);
 		if (!links[k]) {
-			ret = errno == EBUSY ? EXIT_CONFLICT : EXIT_FAIL;
-			err("attaching the %s policy '%s' failed: %s", kinds[k].name,
-			    bpf_map__name(maps[k]), strerror(errno));
+			ret = attach_error(&kinds[k], bpf_map__name(maps[k]), errno);
 			goto out_detach;
 		}
 		pin_path(&kinds[k], path, sizeof(path));
@@ -734,6 +800,14 @@ static int swap_one(const struct kind *k, struct bpf_map *map,
 	char *end;
 	int lfd, ofd, ret;
 
+	if (hook_is_ejected(k)) {
+		char why[256] = "";
+
+		read_sysfs(k, "exit_reason", why, sizeof(why));
+		err("the kernel ejected the %s policy (%s): nothing to swap (use 'mmpolicy load %s')",
+		    k->name, why, obj_arg);
+		return EXIT_CONFLICT;
+	}
 	if (find_attached(k, &cur)) {
 		err("no %s policy is attached: nothing to swap (use 'mmpolicy load %s')",
 		    k->name, obj_arg);
@@ -825,7 +899,7 @@ static int unload_kind(const struct kind *k, bool quiet)
 {
 	struct attached cur;
 	char name[64] = "?";
-	int fd, ret;
+	int ret;
 
 	if (find_attached(k, &cur)) {
 		unpin(k);
@@ -833,21 +907,21 @@ static int unload_kind(const struct kind *k, bool quiet)
 			printf("%s: no policy attached\n", k->name);
 		return EXIT_OK;
 	}
-	read_sysfs(k, "policy", name, sizeof(name));
-	fd = bpf_link_get_fd_by_id(cur.link_id);
-	if (fd < 0) {
-		err("cannot open the %s link %u: %s", k->name, cur.link_id, strerror(errno));
-		return EXIT_FAIL;
+	if (hook_is_ejected(k)) {
+		remove_ejected(k);
+		return find_attached(k, &cur) ? EXIT_OK : unload_kind(k, quiet);
 	}
-	ret = bpf_link_detach(fd);
-	close(fd);
+	read_sysfs(k, "policy", name, sizeof(name));
+	ret = detach_link(cur.link_id);
 	if (ret) {
-		err("detaching the %s policy failed: %s", k->name, strerror(-ret));
+		err("detaching the %s policy (link %u) failed: %s", k->name,
+		    cur.link_id, strerror(-ret));
 		return EXIT_FAIL;
 	}
 	unpin(k);
 	printf("%s: detached '%s'\n", k->name, name);
-	return EXIT_OK;
+	/* A link the kernel ejected earlier may still be there. */
+	return find_attached(k, &cur) ? EXIT_OK : unload_kind(k, true);
 }
 
 static int cmd_unload(const char *what)
@@ -878,7 +952,7 @@ static int cmd_unload(const char *what)
 }
 
 static const char *const stat_files[] = {
-	"calls", "overrides", "invalid", "fallbacks",
+	"calls", "overrides", "invalid", "declined", "fallbacks",
 };
 
 struct meta {
@@ -932,6 +1006,15 @@ static void status_json(const struct kind *k, bool attached,
 	printf("\"%s\":{\"policy\":", k->name);
 	json_str(val);
 	printf(",\"attached\":%s", attached ? "true" : "false");
+	if (!read_sysfs(k, "state", val, sizeof(val))) {
+		char why[256] = "";
+
+		printf(",\"state\":");
+		json_str(val);
+		read_sysfs(k, "exit_reason", why, sizeof(why));
+		printf(",\"exit_reason\":");
+		json_str(why);
+	}
 	if (attached) {
 		printf(",\"link_id\":%u,\"map_id\":%u,\"prog_ids\":[", a->link_id, a->map_id);
 		for (i = 0; i < a->nr_progs; i++)
@@ -959,6 +1042,15 @@ static void status_text(const struct kind *k, bool attached,
 	size_t s;
 	int i;
 
+	if (hook_is_ejected(k)) {
+		char why[256] = "";
+
+		read_sysfs(k, "exit_reason", why, sizeof(why));
+		printf("%-11s EJECTED by the kernel: %s\n", k->name, why);
+		printf("            the kernel decides; 'mmpolicy unload %s' removes the link, 'mmpolicy load' attaches anew\n",
+		       k->name);
+		attached = false;
+	}
 	read_sysfs(k, "policy", val, sizeof(val));
 	printf("%-11s %s\n", k->name, attached ? val : "none");
 	if (attached) {

@@ -46,6 +46,7 @@ run_tests() {
 		echo false > /sys/kernel/mm/numa/demotion_enabled
 		echo always > /sys/kernel/mm/transparent_hugepage/enabled
 		swapoff -a 2>/dev/null
+		echo 100 > /sys/module/bpf_mm_policy/parameters/max_invalid_run
 		start=$(date +%s)
 		# Each test is its own process: a failure or hang cannot take
 		# the runner down. Diagnostics become TAP comments.

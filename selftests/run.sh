@@ -23,6 +23,9 @@ else
 fi
 
 topology_of() { sed -n 's/^# topology: *//p' "$top/selftests/tests/$1" | head -1; }
+# Extra kernel parameters a test needs at boot ("# boot: ..."); tests that
+# share topology and parameters share a VM.
+boot_of() { sed -n 's/^# boot: *//p' "$top/selftests/tests/$1" | head -1; }
 
 passed=0 failed=0 skipped=0
 start_all=$(date +%s)
@@ -47,24 +50,38 @@ follow() {
 	done < <(tail -n +1 -F --pid="$pid" "$tap" 2>/dev/null)
 }
 
-for topo in tiered flat; do
+vms=()
+declare -A seen
+for t in "${tests[@]}"; do
+	[ -f "$top/selftests/tests/$t" ] || { echo "no such test: $t" >&2; exit 2; }
+	topo=$(topology_of "$t")
+	case "$topo" in
+	tiered|flat) ;;
+	*) echo "selftests/tests/$t: no '# topology: tiered|flat' line" >&2; exit 2 ;;
+	esac
+	vm="$topo|$(boot_of "$t")"
+	[ -n "${seen[$vm]:-}" ] || { seen[$vm]=1; vms+=("$vm"); }
+done
+
+for vm in "${vms[@]}"; do
+	topo=${vm%%|*} boot=${vm#*|}
 	sel=()
 	for t in "${tests[@]}"; do
-		[ -f "$top/selftests/tests/$t" ] || { echo "no such test: $t" >&2; exit 2; }
-		[ "$(topology_of "$t")" = "$topo" ] && sel+=("$t")
+		[ "$(topology_of "$t")|$(boot_of "$t")" = "$vm" ] && sel+=("$t")
 	done
 	[ ${#sel[@]} -gt 0 ] || continue
 
 	out=$out_root/$topo
+	[ -z "$boot" ] || out=$out_root/$topo-$(echo "$boot" | tr -c 'A-Za-z0-9\n' _)
 	mkdir -p "$out"
 	: >"$out/tap.txt"
 	swap=()
 	[ "$topo" = flat ] && swap=(--swap 1024)
-	echo "== VM: $topo topology, ${#sel[@]} tests (TCG; boot ~6 s)"
+	echo "== VM: $topo topology${boot:+, boot with '$boot'}, ${#sel[@]} tests (TCG; boot ~6 s)"
 	before=$((passed + failed + skipped))
 	start=$(date +%s)
-	"$top/selftests/vm.sh" --topology "$topo" --out "$out" --timeout "$vm_timeout" \
-		"${swap[@]}" -- tests "${sel[@]}" &
+	EXTRA_CMDLINE="$boot" "$top/selftests/vm.sh" --topology "$topo" --out "$out" \
+		--timeout "$vm_timeout" "${swap[@]}" -- tests "${sel[@]}" &
 	qpid=$!
 	follow "$out/tap.txt" $qpid
 	wait $qpid

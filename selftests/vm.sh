@@ -92,6 +92,7 @@ cmdline="console=ttyS0 root=/dev/root rootfstype=9p ro"
 cmdline+=" rootflags=trans=virtio,version=9p2000.L,msize=512000,cache=loose"
 cmdline+=" init=$top/selftests/guest-init.sh panic=-1 oops=panic loglevel=4"
 cmdline+=" transparent_hugepage=always"
+[ -z "${EXTRA_CMDLINE:-}" ] || cmdline+=" $EXTRA_CMDLINE"
 cmdline+=" -- $topology $*"
 
 exec timeout --foreground -k 10 "$timeout_s" qemu-system-x86_64 \
