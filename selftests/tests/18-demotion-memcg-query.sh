@@ -19,7 +19,7 @@ settle
 d0=$(pgdemote)
 # Global reclaim on node 0 (no cgroup limit); with no swap and no demotion
 # the hog cannot fit and is OOM-killed: that is expected.
-bash -c 'echo $$ > /sys/fs/cgroup/keep/cgroup.procs && exec "$0" -m 640 -b 0' "$MEMHOG" >/dev/null 2>&1
+timeout -s KILL 60 bash -c 'echo $$ > /sys/fs/cgroup/keep/cgroup.procs && exec "$0" -m 640 -b 0' "$MEMHOG" >/dev/null 2>&1
 d1=$(pgdemote)
 q=$(bss nr_query_hits) m=$(bss nr_migrate_hits)
 echo "pgdemote +$((d1 - d0)); the map answered $q queries and $m migrations for cgroup keep"

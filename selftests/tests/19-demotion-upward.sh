@@ -12,7 +12,7 @@ mmpolicy load "$BPFO/upward.bpf.o" || fail "load upward"
 inv0=$(hookstat demotion invalid) d0=$(pgdemote)
 # Reclaim on node 1; it has no swap and no lower tier, so the hog ends in
 # the OOM killer: expected.
-"$MEMHOG" -m 640 -b 1 >/dev/null 2>&1
+timeout -s KILL 60 "$MEMHOG" -m 640 -b 1 >/dev/null 2>&1
 d1=$(pgdemote)
 up=$(bss nr_upward) inv=$(( $(hookstat demotion invalid) - inv0 ))
 echo "node 1 answered node 0 $up times; invalid +$inv; pgdemote +$((d1 - d0))"

@@ -14,6 +14,7 @@ settle
 check "max_invalid_run defaults to 100" \
 	[ "$(cat /sys/module/bpf_mm_policy/parameters/max_invalid_run)" = 100 ]
 mmpolicy load "$BPFO/bad_target.bpf.o" || fail "load bad_target"
+inv0=$(hookstat demotion invalid) calls0=$(hookstat demotion calls)
 link=$(hookstat demotion link_id)
 seq=$(hookstat demotion attach_seq)
 check "attached: state, link id $link, attach_seq $seq" \
@@ -22,7 +23,7 @@ d0=$(pgdemote)
 r=$(hog 640 0)
 d1=$(pgdemote)
 sleep 1
-inv=$(hookstat demotion invalid) calls=$(hookstat demotion calls)
+inv=$(( $(hookstat demotion invalid) - inv0 )) calls=$(( $(hookstat demotion calls) - calls0 ))
 echo "pgdemote +$((d1 - d0)); calls $calls, invalid $inv"
 check "state is ejected" [ "$(hookstat demotion state)" = ejected ]
 check "no policy decides" [ "$(policy_of demotion)" = none ]
