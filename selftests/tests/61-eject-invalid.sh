@@ -32,14 +32,14 @@ echo "exit_reason: $reason"
 check "exit_reason names the policy and the run" \
 	grep -q '^bad_target: 100 invalid answers in a row' <<<"$reason"
 check "every answer was invalid (calls $calls = invalid $inv)" [ "$calls" -eq "$inv" ]
-check "ejected at the limit, give or take a racing CPU ($inv)" [ "$inv" -ge 100 -a "$inv" -le 110 ]
+check "ejected at the limit, plus calls until the ejection work ran ($inv)" [ "$inv" -ge 100 -a "$inv" -le 200 ]
 check "demotion went on the kernel's way (pgdemote +$((d1 - d0)))" [ $((d1 - d0)) -gt 10000 ]
 check "one kernel log line says so" \
 	[ "$(dmesg | grep -c "bpf_mm: demotion policy 'bad_target' ejected: 100 invalid answers")" -eq 1 ]
 check "the lifecycle tracepoint fired" \
 	grep -q "hook=demotion policy=bad_target event=eject link=$link seq=$seq" $T/trace
 grep bpf_mm_policy_lifecycle $T/trace | sed 's/^ */  trace: /'
-check "the link is still there" "$BPFTOOL" link show id "$link"
+check "the link is still there" grep -q struct_ops <<<"$("$BPFTOOL" link show id "$link" 2>&1)"
 
 calls0=$(hookstat demotion calls)
 hog 640 0 >/dev/null
