@@ -33,3 +33,8 @@ check "the THP hook refuses too (rc=$rc)" [ $rc -ne 0 -a "$(policy_of thp)" = no
 check "root attaches the same object" [ "$(policy_of demotion)" = one_node ]
 check "sysfs names its link ($(hookstat demotion link_id))" \
 	grep -q struct_ops <<<"$("$BPFTOOL" link show id "$(hookstat demotion link_id)" 2>&1)"
+
+# bpftool pinned the link under /sys/fs/bpf: leave nothing for later tests.
+mmpolicy unload demotion >/dev/null
+rm -f /sys/fs/bpf/one_node /sys/fs/bpf/thp_threshold
+check "no struct_ops link left" [ -z "$("$BPFTOOL" link show 2>/dev/null | grep struct_ops)" ]
