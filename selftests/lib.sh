@@ -19,6 +19,9 @@ check() {
 	shift
 	if "$@"; then pass "$desc"; else fail "$desc"; fi
 }
+# not COMMAND...: succeed when COMMAND fails. check runs its command as "$@",
+# where a "!" would be looked up as a command, not negate.
+not() { ! "$@"; }
 
 vmstat() { awk -v k="$1" '$1 == k { print $2 }' /proc/vmstat; }
 pgdemote() { echo $(( $(vmstat pgdemote_kswapd) + $(vmstat pgdemote_direct) + $(vmstat pgdemote_khugepaged) )); }

@@ -21,9 +21,12 @@ d0=$(pgdemote)
 # the hog cannot fit and is OOM-killed: that is expected.
 timeout -s KILL 60 bash -c 'echo $$ > /sys/fs/cgroup/keep/cgroup.procs && exec "$0" -m 640 -b 0' "$MEMHOG" >/dev/null 2>&1
 d1=$(pgdemote)
+# The cgroup's own count: other cgroups' pages (the root's page cache) may
+# be demoted meanwhile, and should be.
+kd=$(awk '/^pgdemote_/ { n += $2 } END { print n + 0 }' /sys/fs/cgroup/keep/memory.stat)
 q=$(bss nr_query_hits) m=$(bss nr_migrate_hits)
-echo "pgdemote +$((d1 - d0)); the map answered $q queries and $m migrations for cgroup keep"
+echo "pgdemote +$((d1 - d0)) system-wide, $kd of cgroup keep; the map answered $q queries and $m migrations for it"
 check "queries named cgroup keep ($q)" [ "${q:-0}" -gt 0 ]
 check "no migration was asked for it ($m)" [ "${m:-1}" -eq 0 ]
-check "none of its memory was demoted" [ $((d1 - d0)) -lt 1000 ]
+check "none of its memory was demoted ($kd pages)" [ "$kd" -eq 0 ]
 rmdir /sys/fs/cgroup/keep

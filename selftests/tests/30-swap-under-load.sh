@@ -15,12 +15,13 @@ load=$!
 d0=$(pgdemote)
 for i in $(seq 100); do [ "$(pgdemote)" -gt $((d0 + 1000)) ] && break; sleep 0.1; done
 echo "demotion under way: pgdemote +$(( $(pgdemote) - d0 ))"
-r=$("$BIN/swapstorm" -n 1000 -d 3000) || { touch /tmp/stop; wait; fail "swapstorm"; }
+# At least 1000 swaps, and on until the hook has been called 1000 times.
+r=$("$BIN/swapstorm" -n 1000 -d 3000 -c 1000 -t 120) || { touch /tmp/stop; wait; fail "swapstorm"; }
 touch /tmp/stop
 wait $load
 echo "$r"
 k=$(field kernel_calls "$r") a=$(field one_node_calls "$r") b=$(field most_free_calls "$r")
-check "1000 swaps done" [ "$(field swaps "$r")" -eq 1000 ]
+check "1000 swaps or more done" [ "$(field swaps "$r")" -ge 1000 ]
 check "the hook was busy during the swaps ($k calls)" [ "$k" -gt 1000 ]
 check "both policies made decisions ($a, $b)" [ "$a" -gt 0 -a "$b" -gt 0 ]
 check "every call accounted to exactly one policy ($a + $b = $k)" [ $((a + b)) -eq "$k" ]

@@ -54,7 +54,7 @@ check "status shows the ejection" grep -q 'EJECTED by the kernel: bad_target' <<
 mmpolicy load one_node || fail "load after ejection"
 check "a new policy attaches over the ejected one" \
 	[ "$(hookstat demotion state)" = attached -a "$(policy_of demotion)" = one_node ]
-check "the ejected link was removed" ! "$BPFTOOL" link show id "$link" 2>/dev/null
+check "the ejected link was removed" not "$BPFTOOL" link show id "$link" 2>/dev/null
 check "a new attach sequence number" [ "$(hookstat demotion attach_seq)" -gt "$seq" ]
 mmpolicy unload demotion
 check "unloaded: state none" [ "$(hookstat demotion state)" = none ]

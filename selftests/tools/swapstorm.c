@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * swapstorm: swap the demotion policy N times between one_node and
- * most_free while something else keeps reclaim busy, then account for
- * every decision: the calls each policy counted itself must add up to the
+ * most_free while something else keeps reclaim busy, and on past N until
+ * the hook has been called MIN_CALLS times (or MAX_S seconds have gone by),
+ * so that the swaps meet a busy hook however slow reclaim is on the day;
+ * then account for every decision: the calls each policy counted itself must add up to the
  * kernel's call counter, and no call may have found no policy (fallbacks).
  * Prints swap latencies (median, max) for the benchmark.
  */
@@ -56,19 +58,28 @@ int main(int argc, char **argv)
 	struct most_free *b = NULL;
 	struct one_node *a = NULL;
 	struct bpf_link *link = NULL, *probe;
-	int n = 1000, delay_us = 2000, opt, i, fds[2], ret = 1;
-	double *lat;
+	int n = 1000, delay_us = 2000, max_s = 60, opt, i, fds[2], ret = 1;
+	unsigned long long min_calls = 0;
+	double *lat, *more, deadline;
+	size_t cap;
 
-	while ((opt = getopt(argc, argv, "n:d:")) != -1) {
+	while ((opt = getopt(argc, argv, "n:d:c:t:")) != -1) {
 		switch (opt) {
 		case 'n': n = atoi(optarg); break;
 		case 'd': delay_us = atoi(optarg); break;
+		case 'c': min_calls = strtoull(optarg, NULL, 10); break;
+		case 't': max_s = atoi(optarg); break;
 		default:
-			fprintf(stderr, "usage: swapstorm [-n SWAPS] [-d DELAY_US]\n");
+			fprintf(stderr, "usage: swapstorm [-n SWAPS] [-d DELAY_US] [-c MIN_CALLS] [-t MAX_S]\n");
 			return 2;
 		}
 	}
-	lat = calloc(n, sizeof(*lat));
+	if (n < 1) {
+		fprintf(stderr, "swapstorm: -n must be at least 1\n");
+		return 2;
+	}
+	cap = n;
+	lat = calloc(cap, sizeof(*lat));
 	a = one_node__open();
 	b = most_free__open();
 	if (!lat || !a || !b)
@@ -98,11 +109,20 @@ int main(int argc, char **argv)
 
 	fds[0] = bpf_map__fd(a->maps.one_node);
 	fds[1] = bpf_map__fd(b->maps.most_free);
-	for (i = 0; i < n; i++) {
+	deadline = now_us() + max_s * 1e6;
+	for (i = 0; i < n || (hookstat("calls") - c0 < min_calls &&
+			      now_us() < deadline); i++) {
 		LIBBPF_OPTS(bpf_link_update_opts, o, .flags = BPF_F_REPLACE,
 			    .old_map_fd = fds[i % 2]);
 		double t0 = now_us();
 
+		if ((size_t)i == cap) {
+			more = realloc(lat, 2 * cap * sizeof(*lat));
+			if (!more)
+				goto out;
+			lat = more;
+			cap *= 2;
+		}
 		if (bpf_link_update(bpf_link__fd(link), fds[(i + 1) % 2], &o)) {
 			fprintf(stderr, "swapstorm: swap %d failed: %s\n", i, strerror(errno));
 			goto out;
@@ -116,9 +136,9 @@ int main(int argc, char **argv)
 
 	calls = hookstat("calls") - c0;
 	fallbacks = hookstat("fallbacks") - f0;
-	qsort(lat, n, sizeof(*lat), cmp_double);
+	qsort(lat, i, sizeof(*lat), cmp_double);
 	printf("swaps=%d median_us=%.1f max_us=%.1f kernel_calls=%llu one_node_calls=%llu most_free_calls=%llu fallbacks=%llu\n",
-	       n, lat[n / 2], lat[n - 1], calls,
+	       i, lat[i / 2], lat[i - 1], calls,
 	       (unsigned long long)a->bss->nr_calls,
 	       (unsigned long long)b->bss->nr_calls, fallbacks);
 	ret = 0;
