@@ -1,6 +1,6 @@
 # topology: tiered
 # The operator's kill switch: one write ejects one hook's policy, another
-# write ejects every hook's.
+# write ejects every hook's, and it works on a hook busy under reclaim.
 . "$REPO/selftests/lib.sh"
 
 mmpolicy load one_node || fail "load one_node"
@@ -29,3 +29,32 @@ for h in demotion thp compaction; do
 	check "$h: links removed, state none" [ "$(hookstat $h state)" = none ]
 done
 check "no struct_ops link left" [ -z "$("$BPFTOOL" link show 2>/dev/null | grep struct_ops)" ]
+
+# Under reclaim: the switch takes a policy off a busy hook, and reclaim goes
+# on the kernel's way.
+enable_demotion
+settle
+mmpolicy load one_node --set target_node=2 >/dev/null || fail "load one_node"
+rm -f /tmp/stop
+( while [ ! -e /tmp/stop ]; do "$MEMHOG" -m 640 -b 0 >/dev/null 2>&1 || break; done ) &
+load=$!
+trap 'touch /tmp/stop; wait $load 2>/dev/null' EXIT
+c0=$(hookstat demotion calls)
+for i in $(seq 300); do [ "$(hookstat demotion calls)" -gt $((c0 + 200)) ] && break; sleep 0.1; done
+check "one_node decides under reclaim ($(( $(hookstat demotion calls) - c0 )) calls)" \
+	[ "$(hookstat demotion calls)" -gt $((c0 + 200)) ]
+echo 1 > $HOOKS/eject || fail "write bpf_policy/eject under reclaim"
+check "ejected under reclaim" [ "$(hookstat demotion state)" = ejected ]
+# Calls that were already running when the switch flipped finish first.
+sleep 1
+c1=$(hookstat demotion calls) d1=$(pgdemote)
+for i in $(seq 300); do [ "$(pgdemote)" -gt $((d1 + 2000)) ] && break; sleep 0.1; done
+d2=$(pgdemote) c2=$(hookstat demotion calls)
+touch /tmp/stop
+wait $load
+trap - EXIT
+echo "after the switch: pgdemote +$((d2 - d1)), hook calls +$((c2 - c1))"
+check "reclaim went on demoting" [ $((d2 - d1)) -gt 2000 ]
+check "without asking the ejected policy" [ "$c2" -eq "$c1" ]
+mmpolicy unload demotion >/dev/null
+check "unloaded: state none" [ "$(hookstat demotion state)" = none ]

@@ -4,6 +4,9 @@
  * VMA, and run steps on them, for the THP tests and benchmark:
  *
  *   touch:R:P     write the first P base pages of range R (R: 3 or 0-7)
+ *   read:R:P      read the first P base pages of range R (read faults)
+ *   cold:R        MADV_COLD range R: deactivate it, clear its young bits
+ *   pageout:R:P   MADV_PAGEOUT the first P pages of range R (swap entries)
  *   report        print AnonHugePages per range from /proc/self/smaps
  *   wait:R:S      wait up to S seconds for range R to become a huge page
  *   signal:PATH   create PATH;  await:PATH  wait until PATH exists
@@ -142,6 +145,27 @@ int main(int argc, char **argv)
 			parse_range(arg, &lo, &hi);
 			for (r = lo; r <= hi && r < nr_ranges; r++)
 				touch(r, strtol(strchr(arg, ':') + 1, NULL, 0));
+		} else if (!strncmp(a, "read:", 5)) {
+			long p, np = strtol(strchr(arg, ':') + 1, NULL, 0);
+			volatile char sum = 0;
+
+			parse_range(arg, &lo, &hi);
+			for (r = lo; r <= hi && r < nr_ranges; r++)
+				for (p = 0; p < np && p < (long)PER; p++)
+					sum += ranges[r][p * PAGE];
+		} else if (!strncmp(a, "cold:", 5) || !strncmp(a, "pageout:", 8)) {
+			int pageout = a[0] == 'p';
+			long np = PER;
+
+			parse_range(arg, &lo, &hi);
+			if (pageout)
+				np = strtol(strchr(arg, ':') + 1, NULL, 0);
+			for (r = lo; r <= hi && r < nr_ranges; r++)
+				if (madvise(ranges[r], np * PAGE,
+					    pageout ? MADV_PAGEOUT : MADV_COLD)) {
+					perror("thptouch: madvise");
+					return 1;
+				}
 		} else if (!strcmp(a, "report")) {
 			long total = 0, kb;
 
