@@ -3,13 +3,27 @@
 #   make demo    build everything, boot the tiered-memory VM, show policies at work
 #   make test    build everything, run the selftests in the VM
 #
+# FLAVOUR=debug (for any target) builds and boots the debug kernel instead:
+# the same series with KASAN, lockdep, DEBUG_VM and PREEMPT
+# (kernel-patch/mm-bpf-debug.config). CI runs the tests on both.
+#
 # Both install what they need with apt-get first (as root). `make help` lists
 # the other targets.
 
 SHELL := /bin/bash
 TOP := $(abspath .)
 B := $(TOP)/build
+FLAVOUR ?= normal
+ifeq ($(FLAVOUR),normal)
 KTREE := $(B)/linux
+else ifeq ($(FLAVOUR),debug)
+KTREE := $(B)/linux-debug
+else
+$(error FLAVOUR must be normal or debug, not '$(FLAVOUR)')
+endif
+export FLAVOUR
+# Sources of the tools (libbpf, bpftool, checkpatch), whatever the flavour.
+SRCTREE := $(B)/linux
 BZIMAGE := $(KTREE)/arch/x86/boot/bzImage
 VMLINUX := $(KTREE)/vmlinux
 
@@ -36,22 +50,25 @@ TEST_TOOLS := $(patsubst selftests/tools/%.c,$(B)/bin/%,$(wildcard selftests/too
 BPF_CFLAGS := -g -O2 -Wall -Werror -target bpf -D__TARGET_ARCH_x86 \
 	-I$(B)/bpf -I$(TOP)/include -I$(LIBBPF_INC)
 USER_CFLAGS := -O2 -g -Wall -Wextra -Werror -I$(TOP)/include -I$(B)/bpf -I$(LIBBPF_INC) \
-	-I$(KTREE)/tools/include/uapi
+	-I$(SRCTREE)/tools/include/uapi
 
 .PHONY: all deps kernel tools policies loader test-tools test demo bench \
-	kernel-tree kernel-patches checkpatch vm clean distclean help
+	kernel-tree kernel-patches build-each-patch checkpatch vm clean distclean help
 
 all: kernel policies loader test-tools
 
 help:
 	@echo "make demo            build, boot the tiered VM, show a policy's effect, swap it"
 	@echo "make test            build and run the selftests in the VM (TAP; N passed, N failed)"
+	@echo "make test FLAVOUR=debug   the same on the debug kernel (KASAN, lockdep, DEBUG_VM, PREEMPT)"
 	@echo "make bench           run the demotion benchmark in the VM"
 	@echo "make all             build kernel, libbpf/bpftool, policies, loader, test tools"
 	@echo "make vm              boot the VM with a shell (TOPOLOGY=tiered|flat)"
 	@echo "make kernel-tree     build/linux: pristine 6.12 + kernel-patch/ as git commits"
+	@echo "                     (FLAVOUR=debug: also build/linux-debug, a worktree at its HEAD)"
 	@echo "make kernel-patches  regenerate kernel-patch/ from build/linux (git format-patch)"
 	@echo "make checkpatch      scripts/checkpatch.pl --strict on kernel-patch/"
+	@echo "make build-each-patch  build the kernel at every patch of the series, in order"
 	@echo "make clean           remove build outputs but keep the kernel tree and objects"
 
 deps:
@@ -67,12 +84,17 @@ kernel: kernel-tree
 kernel-patches:
 	@$(TOP)/scripts/export-patches.sh
 
+# Every patch of the series builds on its own (normal flavour's config).
+build-each-patch: kernel-tree
+	@$(MAKE) -s kernel FLAVOUR=normal
+	@FLAVOUR=normal $(TOP)/scripts/build-each-patch.sh
+
 # Through stdin: checkpatch treats files git tracks as source files, not
 # patches, and kernel-patch/*.patch are tracked.
 checkpatch: kernel-tree
 	@for p in $$(cat $(TOP)/kernel-patch/series); do \
 		echo "== $$p"; \
-		$(KTREE)/scripts/checkpatch.pl --strict --no-tree - < $(TOP)/kernel-patch/$$p || exit 1; \
+		$(SRCTREE)/scripts/checkpatch.pl --strict --no-tree - < $(TOP)/kernel-patch/$$p || exit 1; \
 	done
 
 # libbpf 1.5 and bpftool 7.5 from the same tree: bookworm's are too old for
@@ -81,16 +103,16 @@ tools: $(LIBBPF_OBJ) $(BPFTOOL)
 
 $(LIBBPF_OBJ): | kernel-tree
 	@echo "==> libbpf (from the 6.12 tree)"
-	@$(MAKE) -s -C $(KTREE)/tools/lib/bpf BUILD_STATIC_ONLY=1 \
+	@$(MAKE) -s -C $(SRCTREE)/tools/lib/bpf BUILD_STATIC_ONLY=1 \
 		OBJDIR=$(B)/libbpf/obj DESTDIR=$(B)/libbpf prefix= \
 		INCLUDEDIR=/include install >/dev/null
 
 $(BPFTOOL): | kernel-tree
 	@echo "==> bpftool (from the 6.12 tree, ~30 s)"
 	@mkdir -p $(B)/bpftool
-	@$(MAKE) -s -C $(KTREE)/tools/bpf/bpftool CLANG=$(CLANG) \
+	@$(MAKE) -s -C $(SRCTREE)/tools/bpf/bpftool CLANG=$(CLANG) \
 		LLVM_STRIP=$(LLVM_STRIP) OUTPUT=$(B)/bpftool/ >/dev/null 2>&1 || \
-		{ echo "bpftool build failed; rerun: make -C $(KTREE)/tools/bpf/bpftool OUTPUT=$(B)/bpftool/" >&2; exit 1; }
+		{ echo "bpftool build failed; rerun: make -C $(SRCTREE)/tools/bpf/bpftool OUTPUT=$(B)/bpftool/" >&2; exit 1; }
 
 $(VMLINUX_H): kernel $(BPFTOOL)
 	@mkdir -p $(B)/bpf

@@ -5,6 +5,10 @@
 # Idempotent and safe for kernel developers: the series is re-applied only
 # when kernel-patch/ changed, and never over commits or edits that are not
 # saved in kernel-patch/ yet (run 'make kernel-patches' to save them).
+#
+# FLAVOUR=debug also keeps build/linux-debug, a git worktree of build/linux,
+# at the same commit: the debug kernel is built from its own tree, so the
+# two flavours' objects never mix and switching costs no rebuild.
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -57,22 +61,38 @@ apply_series() {
 
 [ -d "$tree/.git" ] || extract
 
+# The debug flavour builds what build/linux has committed.
+sync_debug_tree() {
+	local dtree=$top/build/linux-debug want
+	want=$(git -C "$tree" rev-parse HEAD)
+	if [ ! -e "$dtree/.git" ]; then
+		echo "kernel: checking out ${dtree#$top/} for the debug flavour (a worktree of ${tree#$top/}, ~1 min)"
+		git -C "$tree" worktree prune
+		git -C "$tree" worktree add -q --detach "$dtree" "$want"
+	elif [ "$(git -C "$dtree" rev-parse HEAD)" != "$want" ]; then
+		git -C "$dtree" checkout -q --detach "$want"
+	fi
+	if [ -n "$(git -C "$tree" status --porcelain --untracked-files=no)" ]; then
+		echo "kernel: note: edits not committed in ${tree#$top/} are not in the debug flavour" >&2
+	fi
+}
+
 want=$(series_hash)
 have=none head=none
 [ -f "$stamp" ] && read -r have head <"$stamp"
-if [ "$want" = "$have" ]; then
-	exit 0 # kernel-patch/ unchanged: leave the tree (and any work in it) alone
-fi
-
-if [ "$have" != none ]; then
-	if [ "$(git -C "$tree" rev-parse HEAD)" != "$head" ] ||
-	   [ -n "$(git -C "$tree" status --porcelain --untracked-files=no)" ]; then
-		cat >&2 <<MSG
+# kernel-patch/ unchanged: leave the tree (and any work in it) alone.
+if [ "$want" != "$have" ]; then
+	if [ "$have" != none ]; then
+		if [ "$(git -C "$tree" rev-parse HEAD)" != "$head" ] ||
+		   [ -n "$(git -C "$tree" status --porcelain --untracked-files=no)" ]; then
+			cat >&2 <<MSG
 kernel: kernel-patch/ changed, but ${tree#$top/} has commits or edits that are
 kernel: not in kernel-patch/ yet. Save them with 'make kernel-patches', or
 kernel: drop them with 'git -C ${tree#$top/} reset --hard' and run make again.
 MSG
-		exit 1
+			exit 1
+		fi
 	fi
+	apply_series
 fi
-apply_series
+[ "${FLAVOUR:-normal}" != debug ] || sync_debug_tree

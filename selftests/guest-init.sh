@@ -35,13 +35,22 @@ poweroff() {
 	sleep 10 # not reached
 }
 
+# What the kernel's checkers print: WARN and BUG (KASAN's reports are
+# "BUG: KASAN: ...", lockdep's "WARNING: possible circular locking ..."),
+# oopses, RCU stalls, might_sleep() and UBSAN.
+KERNEL_PROBLEM='WARNING:|BUG:|Oops|detected stall|sleeping function called|UBSAN:'
+
+# lockdep reports once and then turns itself off: that is a report too,
+# even if its text has left the log.
+lockdep_off() { grep -qE 'debug_locks: +0' /proc/lockdep_stats 2>/dev/null; }
+
 run_tests() {
 	local n=0 t rc start
 	echo "TAP version 13" >&3
 	echo "1..$#" >&3
+	# The first test's check also covers what the kernel said at boot.
 	for t in "$@"; do
 		n=$((n + 1))
-		dmesg --clear
 		# Every test starts from the same knobs, whatever the last one set.
 		echo false > /sys/kernel/mm/numa/demotion_enabled
 		echo always > /sys/kernel/mm/transparent_hugepage/enabled
@@ -55,11 +64,17 @@ run_tests() {
 		rc=${PIPESTATUS[0]}
 		# Leave nothing attached for the next test.
 		"$REPO/build/bin/mmpolicy" unload all >/dev/null 2>&1
-		if dmesg | grep -qE 'WARNING:|BUG:|Oops|RCU stall|sleeping function called'; then
+		# Read and clear in one step: nothing falls in between.
+		klog=$(dmesg --read-clear)
+		if grep -qE "$KERNEL_PROBLEM" <<<"$klog"; then
 			echo "# kernel reported a problem during this test:" >&3
-			dmesg | grep -E -A5 'WARNING:|BUG:|Oops|RCU stall|sleeping function' | head -30 | sed 's/^/#   /' >&3
+			grep -E -A12 "$KERNEL_PROBLEM" <<<"$klog" | head -40 | sed 's/^/#   /' >&3
+			rc=1
+		elif [ -z "${lockdep_was_off:-}" ] && lockdep_off; then
+			echo "# lockdep turned itself off during this test (debug_locks 0)" >&3
 			rc=1
 		fi
+		lockdep_off && lockdep_was_off=1
 		case $rc in
 		0) echo "ok $n - $t # $(( $(date +%s) - start ))s" >&3 ;;
 		4) echo "ok $n - $t # SKIP" >&3 ;;

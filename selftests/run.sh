@@ -8,7 +8,9 @@
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
+flavour=${FLAVOUR:-normal}
 out_root=$top/build/vm
+[ "$flavour" = normal ] || out_root=$top/build/vm-$flavour
 vm_timeout=${VM_TIMEOUT:-2400}
 
 if [ "${1:-}" = --bench ]; then
@@ -77,7 +79,7 @@ for vm in "${vms[@]}"; do
 	: >"$out/tap.txt"
 	swap=()
 	[ "$topo" = flat ] && swap=(--swap 1024)
-	echo "== VM: $topo topology${boot:+, boot with '$boot'}, ${#sel[@]} tests (TCG; boot ~6 s)"
+	echo "== VM ($flavour kernel): $topo topology${boot:+, boot with '$boot'}, ${#sel[@]} tests (TCG; boot ~6 s)"
 	before=$((passed + failed + skipped))
 	start=$(date +%s)
 	EXTRA_CMDLINE="$boot" "$top/selftests/vm.sh" --topology "$topo" --out "$out" \
@@ -105,7 +107,7 @@ for vm in "${vms[@]}"; do
 	fi
 done
 
-echo "selftests: $(( $(date +%s) - start_all ))s in the VM"
+echo "selftests ($flavour kernel): $(( $(date +%s) - start_all ))s in the VM"
 if [ $skipped -gt 0 ]; then
 	echo "$passed passed, $failed failed, $skipped skipped"
 else

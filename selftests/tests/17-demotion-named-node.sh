@@ -7,6 +7,14 @@
 # and node 2's memory is what tells.
 . "$REPO/selftests/lib.sh"
 
+# Node 1's own reclaim asks too (and one_node leaves it to the kernel): the
+# decision tracepoint tells node 0's migrations from node 1's.
+T=/sys/kernel/tracing
+E=$T/events/bpf_mm_policy/bpf_mm_policy_decision
+overrun() { cat $T/per_cpu/cpu*/stats | awk '/^overrun:/ { n += $2 } END { print n + 0 }'; }
+echo 16384 > $T/buffer_size_kb
+echo 'decision == "migrate" && subject == 0' > $E/filter
+
 enable_demotion
 settle
 # Fill node 1 with memory that cannot leave it (no swap, no lower tier).
@@ -17,17 +25,30 @@ while [ ! -s /tmp/fill.out ]; do sleep 0.2; done
 free1=$(awk '/Node 1 MemFree/ { print $4 }' /sys/devices/system/node/node1/meminfo)
 echo "node 1 filled: $(cat /tmp/fill.out); MemFree ${free1} kB"
 
-node2_used() { awk '/MemUsed/ { print $4 }' /sys/devices/system/node/node2/meminfo; }
+# Pages on node 2's LRU lists: where demoted pages would be. MemUsed also
+# moves with the kernel's own allocations falling back to node 2.
+node2_used() { awk '/(Active|Inactive)\((anon|file)\)/ { n += $4 } END { print n }' /sys/devices/system/node/node2/meminfo; }
 mmpolicy load one_node --set target_node=1 || fail "load one_node"
 u0=$(node2_used)
-c0=$(hookstat demotion migrate/calls) o0=$(hookstat demotion migrate/overrides)
+c0=$(hookstat demotion migrate/calls)
 i0=$(hookstat demotion invalid)
+echo > $T/trace
+lost0=$(overrun)
+echo 1 > $E/enable
 timeout -s KILL 60 "$MEMHOG" -m 640 -b 0 >/dev/null 2>&1
+echo 0 > $E/enable
 u1=$(node2_used)
-echo "node 2 MemUsed: ${u0} kB -> ${u1} kB"
-ovr=$(( $(hookstat demotion migrate/overrides) - o0 )) calls=$(( $(hookstat demotion migrate/calls) - c0 ))
-echo "migrate decisions: calls $calls, overrides $ovr"
-check "the policy named node 1 at every migration ($ovr of $calls)" [ "$calls" -gt 0 -a "$ovr" -eq "$calls" ]
+echo "node 2 LRU pages: ${u0} kB -> ${u1} kB"
+calls=$(( $(hookstat demotion migrate/calls) - c0 ))
+n0=$(grep -c 'bpf_mm_policy_decision:' $T/trace)
+ovr=$(grep -c 'bpf_mm_policy_decision:.* answer=1 verdict=override' $T/trace)
+echo "migrate decisions: $calls in all, $n0 for node 0, of which $ovr named node 1"
+lost=$(( $(overrun) - lost0 ))
+echo 0 > $E/filter
+echo > $T/trace
+echo 1408 > $T/buffer_size_kb	# the default
+check "node 0 migrated, and the trace lost none of it ($n0 events, overrun $lost)" [ "$n0" -gt 0 -a "$lost" -eq 0 ]
+check "the policy named node 1 at every migration from node 0 ($ovr of $n0)" [ "$ovr" -eq "$n0" ]
 check "nothing spilled to node 2 (+$((u1 - u0)) kB)" [ $((u1 - u0)) -lt 8192 ]
 check "no answer was invalid" [ "$(hookstat demotion invalid)" -eq "$i0" ]
 kill $fill; wait $fill 2>/dev/null
