@@ -1,13 +1,21 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Test policy for the THP guards: base pages at every first fault, counted
- * by kind (read or write), and "collapse" for every range khugepaged scans,
- * which the kernel must decline where the range has swap entries and too
- * few referenced pages.
+ * by kind (read or write), and "collapse" for every range khugepaged scans
+ * once the test sets go[0], which the kernel must decline where the range
+ * has swap entries and too few referenced pages. Until then "not yet", so
+ * that khugepaged cannot collapse a range the test is still setting up.
  */
 #include "mm_policy.bpf.h"
 
 char _license[] SEC("license") = "GPL";
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, u32);
+	__type(value, u32);
+} go SEC(".maps");
 
 __u64 nr_read_faults;
 __u64 nr_write_faults;
@@ -27,6 +35,10 @@ int BPF_PROG(thp_guard_fault, struct mm_thp_fault_ctx *fault)
 SEC("struct_ops/scan")
 int BPF_PROG(thp_guard_scan, struct mm_thp_scan_ctx *range)
 {
+	u32 key = 0, *set = bpf_map_lookup_elem(&go, &key);
+
+	if (!set || !*set)
+		return MM_THP_DEFER;
 	MM_POLICY_COUNT_CALL(nr_scans);
 	if (range->nr_swap)
 		MM_POLICY_COUNT_CALL(nr_scans_swapped);
