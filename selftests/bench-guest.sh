@@ -182,18 +182,19 @@ free_huge_blocks() {
 # compaction_boot POLICY: one configuration of the compaction benchmark, in a
 # boot of its own: compaction keeps state between runs (pageblock skip bits,
 # cached scanner positions, deferral), so only a fresh boot repeats a run.
-# Node 1 plays a VM host's guest-RAM node: 192 MiB of shmem pinned
-# long-term (io_uring fixed buffers on a memfd, as vfio pins guest RAM)
-# next to 256 MiB of anonymous memory with every other page freed; then 10
-# compactions of node 1. Prints one "result:" line.
+# Node 1 (1 GiB in these boots) plays a VM host's guest-RAM node: 512 MiB
+# of shmem pinned long-term (io_uring fixed buffers on a memfd, as vfio pins
+# guest RAM) next to 256 MiB of anonymous memory with a random half of its
+# pages freed (every other page would trap the free scanner, see memhog -r);
+# then 10 compactions of node 1. Prints one "result:" line.
 bench_compaction_boot() {
 	local cfg=$1 i t0 ms=0 before after k out=""
 	echo madvise > $THP/defrag
-	numactl --membind=1 "$PINMEM" -m 192 -w /tmp/unpin >/tmp/pin.out 2>&1 &
+	numactl --membind=1 "$PINMEM" -m 512 -w /tmp/unpin >/tmp/pin.out 2>&1 &
 	PIN_PID=$!
 	for i in $(seq 100); do grep -q pinned /tmp/pin.out 2>/dev/null && break; sleep 0.1; done
 	grep -q pinned /tmp/pin.out || { echo "pinmem: $(cat /tmp/pin.out)"; return 1; }
-	"$MEMHOG" -m 256 -b 1 -f -s 3600 >/tmp/frag.out &
+	"$MEMHOG" -m 256 -b 1 -r -s 3600 >/tmp/frag.out &
 	local hog=$!
 	while [ ! -s /tmp/frag.out ]; do sleep 0.2; done
 	[ "$cfg" = none ] || mmpolicy load "$cfg" >/dev/null || { echo "load $cfg failed"; return 1; }
@@ -215,7 +216,7 @@ bench_compaction_boot() {
 	# to a base page, and compacts nothing itself.
 	echo never > $THP/defrag
 	local a0=$(vmstat thp_fault_alloc) f0=$(vmstat thp_fault_fallback)
-	numactl --membind=1 "$THPTOUCH" -n 64 touch:0-63:1 >/dev/null
+	numactl --membind=1 "$THPTOUCH" -n 256 touch:0-255:1 >/dev/null
 	local thp=$(( $(vmstat thp_fault_alloc) - a0 )) fb=$(( $(vmstat thp_fault_fallback) - f0 ))
 	pin_alive || { echo "the pin did not hold"; return 1; }
 	echo "result: cfg=$cfg$out compact_ms=$ms blocks_before=$blocks0 blocks_after=$blocks1 thp_ok=$thp thp_fallback=$fb"

@@ -21,11 +21,13 @@
 static void usage(void)
 {
 	fprintf(stderr,
-		"usage: memhog -m MiB [-b NODE] [-H] [-f] [-s SECONDS]\n"
+		"usage: memhog -m MiB [-b NODE] [-H] [-f|-r] [-s SECONDS]\n"
 		"  -m MiB      anonymous memory to allocate and touch\n"
 		"  -b NODE     bind it to NODE (MPOL_BIND): reclaim on that node\n"
 		"  -H          allow transparent huge pages (default: base pages)\n"
 		"  -f          fragment: free every other page after touching\n"
+		"  -r          fragment: free a pseudo-random half of the pages (fixed\n"
+		"              seed), which compaction's strided free scanner cannot miss\n"
 		"  -s SECONDS  keep the memory this long after reporting\n"
 		"prints: mib=N touch_ms=N node0=PAGES node1=PAGES ...\n");
 	exit(2);
@@ -91,17 +93,19 @@ static int report_placement(char *buf, size_t pages, long psz)
 int main(int argc, char **argv)
 {
 	long psz = sysconf(_SC_PAGESIZE);
-	int node = -1, huge = 0, hold = 0, frag = 0, opt;
+	int node = -1, huge = 0, hold = 0, frag = 0, rfrag = 0, opt;
+	unsigned int seed = 2463534242u;
 	size_t mib = 0, len, pages, i;
 	double t0, t1;
 	char *buf;
 
-	while ((opt = getopt(argc, argv, "m:b:Hfs:")) != -1) {
+	while ((opt = getopt(argc, argv, "m:b:Hfrs:")) != -1) {
 		switch (opt) {
 		case 'm': mib = strtoul(optarg, NULL, 0); break;
 		case 'b': node = atoi(optarg); break;
 		case 'H': huge = 1; break;
 		case 'f': frag = 1; break;
+		case 'r': rfrag = 1; break;
 		case 's': hold = atoi(optarg); break;
 		default: usage();
 		}
@@ -137,6 +141,18 @@ int main(int argc, char **argv)
 	/* Leave free memory in single pages between ones compaction can move. */
 	for (i = 0; frag && i < pages; i += 2)
 		madvise(buf + i * psz, psz, MADV_DONTNEED);
+	/*
+	 * Every other page is a trap for compaction's free scanner: once its
+	 * stride has doubled past 1, a block whose free pages all sit at odd
+	 * (or all at even) pfns looks full. A random half has both.
+	 */
+	for (i = 0; rfrag && i < pages; i++) {
+		seed ^= seed << 13;
+		seed ^= seed >> 17;
+		seed ^= seed << 5;
+		if (seed & 1)
+			madvise(buf + i * psz, psz, MADV_DONTNEED);
+	}
 
 	printf("mib=%zu touch_ms=%.0f", mib, t1 - t0);
 	if (report_placement(buf, pages, psz))
