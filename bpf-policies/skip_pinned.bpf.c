@@ -2,8 +2,13 @@
 /*
  * skip_pinned: the 2023 patch's rule. A folio with more references than its
  * mappings, its mapping and the scanner account for is pinned and will not
- * migrate: skip it. Anonymous or file, it does not matter. In ZONE_MOVABLE
- * and CMA, where long-term pins are not allowed, let the kernel try anyway.
+ * migrate. Anonymous or file, it does not matter. A block with a folio
+ * pinned for DMA (FOLL_PIN, as vfio and io_uring pin) cannot be freed
+ * either, so skip the rest of that block too: pinned guest RAM then costs
+ * one call a pageblock, not one a page. Other extra references may be
+ * transient, and skipping a whole block for one lost 8 free 2 MiB blocks of
+ * 140 in the benchmark: only that folio is skipped. In ZONE_MOVABLE and CMA,
+ * where long-term pins are not allowed, let the kernel try anyway.
  *
  *   mmpolicy load skip_pinned
  */
@@ -23,7 +28,7 @@ int BPF_PROG(skip_pinned_isolate, struct mm_compact_ctx *folio)
 	/* one reference is the scanner's own; expected_refs counts mappings */
 	if (folio->refcount - 1 > folio->expected_refs) {
 		MM_POLICY_COUNT_CALL(nr_skipped);
-		return MM_COMPACT_SKIP;
+		return folio->dma_pinned ? MM_COMPACT_SKIP_BLOCK : MM_COMPACT_SKIP;
 	}
 	return MM_COMPACT_DEFAULT;
 }

@@ -208,6 +208,10 @@ bench_compaction_boot() {
 	done
 	after=$(cat /proc/vmstat)
 	local blocks1=$(free_huge_blocks 1)
+	# What the policy's own program cost (kernel.bpf_stats_enabled is on).
+	out+=" $("$BPFTOOL" prog show 2>/dev/null | awk '/ struct_ops / {
+		for (i = 1; i < NF; i++) { if ($i == "run_time_ns") ns += $(i + 1); if ($i == "run_cnt") n += $(i + 1) } }
+		END { printf "bpf_ms=%d bpf_calls=%d", ns / 1000000, n }')"
 	for k in compact_isolated pgmigrate_fail pgmigrate_success compact_migrate_scanned; do
 		out+=" $k=$(( $(awk -v k=$k '$1 == k { print $2 }' <<<"$after") - $(awk -v k=$k '$1 == k { print $2 }' <<<"$before") ))"
 	done
