@@ -23,6 +23,11 @@ check() {
 # where a "!" would be looked up as a command, not negate.
 not() { ! "$@"; }
 
+# le_bytes N WIDTH: N as WIDTH little-endian bytes, for bpftool.
+le_bytes() { local n=$1 i; for ((i = 0; i < $2; i++)); do printf '%d ' $(( (n >> (8 * i)) & 255 )); done; }
+# in_cgroup NAME CMD...: run CMD inside cgroup NAME (the same pid: exec).
+in_cgroup() { local cg=$1; shift; bash -c 'echo $$ > /sys/fs/cgroup/'"$cg"'/cgroup.procs && exec "$@"' _ "$@"; }
+
 vmstat() { awk -v k="$1" '$1 == k { print $2 }' /proc/vmstat; }
 pgdemote() { echo $(( $(vmstat pgdemote_kswapd) + $(vmstat pgdemote_direct) + $(vmstat pgdemote_khugepaged) )); }
 hookstat() { cat "$HOOKS/$1/$2"; }
@@ -96,3 +101,16 @@ pin_start() {
 # A round only means something if the pin held through it.
 pin_alive() { kill -0 "$PIN_PID" 2>/dev/null; }
 pin_stop() { touch /tmp/unpin; wait "$PIN_PID" 2>/dev/null; }
+
+# attached_map KIND NAME: the id of map NAME that the programs of KIND's
+# attached policy use (their bpf_prog_info map_ids), none if they use none.
+attached_map() {
+	local p m
+	for p in $("$MMPOLICY" status --json | jq -r ".$1.prog_ids[]?"); do
+		"$BPFTOOL" prog show id "$p" -j | jq -r '.map_ids[]?'
+	done | sort -u | while read -r m; do
+		"$BPFTOOL" map show id "$m" -j | jq -r --arg n "$2" 'select(.name == $n) | .id'
+	done
+}
+# map_entries ID: how many entries map ID holds.
+map_entries() { "$BPFTOOL" map dump id "$1" -j | jq length; }

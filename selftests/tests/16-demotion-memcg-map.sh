@@ -3,9 +3,6 @@
 # through the policy's map keyed by cgroup id.
 . "$REPO/selftests/lib.sh"
 
-# le_bytes N WIDTH: N as WIDTH little-endian bytes, for bpftool.
-le_bytes() { local n=$1 i; for ((i = 0; i < $2; i++)); do printf '%d ' $(( (n >> (8 * i)) & 255 )); done; }
-
 echo +memory > /sys/fs/cgroup/cgroup.subtree_control || fail "memory controller"
 mkdir -p /sys/fs/cgroup/fast /sys/fs/cgroup/slow
 id_fast=$(stat -c %i /sys/fs/cgroup/fast) id_slow=$(stat -c %i /sys/fs/cgroup/slow)
@@ -17,8 +14,6 @@ mmpolicy load memcg_map || fail "load memcg_map"
 "$BPFTOOL" map update name memcg_targets key $(le_bytes "$id_slow" 8) value $(le_bytes 2 4) || fail "map update"
 "$BPFTOOL" map dump name memcg_targets
 
-# in_cgroup NAME CMD...: run CMD inside cgroup NAME.
-in_cgroup() { local cg=$1; shift; bash -c 'echo $$ > /sys/fs/cgroup/'"$cg"'/cgroup.procs && exec "$@"' _ "$@"; }
 
 settle
 r=$(in_cgroup fast "$MEMHOG" -m 640 -b 0) || fail "memhog in fast"

@@ -5,7 +5,6 @@
 # be refused at the query, never scanned only to be refused at migration.
 . "$REPO/selftests/lib.sh"
 
-le_bytes() { local n=$1 i; for ((i = 0; i < $2; i++)); do printf '%d ' $(( (n >> (8 * i)) & 255 )); done; }
 bss() { "$BPFTOOL" map dump name memcg_ma.bss | grep -o "\"$1\": [0-9]*" | grep -o '[0-9]*$'; }
 
 echo +memory > /sys/fs/cgroup/cgroup.subtree_control || fail "memory controller"

@@ -3,8 +3,6 @@
 # cgroup "lazy" gets threshold 256, in the same policy at the same time.
 . "$REPO/selftests/lib.sh"
 
-le_bytes() { local n=$1 i; for ((i = 0; i < $2; i++)); do printf '%d ' $(( (n >> (8 * i)) & 255 )); done; }
-in_cgroup() { local cg=$1; shift; bash -c 'echo $$ > /sys/fs/cgroup/'"$cg"'/cgroup.procs && exec "$@"' _ "$@"; }
 
 thp_setup
 echo +memory > /sys/fs/cgroup/cgroup.subtree_control
