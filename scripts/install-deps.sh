@@ -16,7 +16,7 @@ PKGS=(
 	# the VM
 	qemu-system-x86 qemu-utils
 	# guest-side test helpers
-	numactl procps util-linux jq
+	numactl procps util-linux jq strace
 	# benchmark charts
 	gnuplot-nox
 )
