@@ -45,6 +45,8 @@ POLICY_SKELS := $(POLICY_OBJS:.bpf.o=.skel.h)
 BPF_HDRS := $(wildcard include/*.h)
 
 LOADER := $(B)/bin/mmpolicy
+LOADER_SRCS := $(wildcard loader/*.c)
+LOADER_HDRS := $(wildcard loader/*.h)
 TEST_TOOLS := $(patsubst selftests/tools/%.c,$(B)/bin/%,$(wildcard selftests/tools/*.c))
 
 BPF_CFLAGS := -g -O2 -Wall -Werror -target bpf -D__TARGET_ARCH_x86 \
@@ -69,6 +71,7 @@ help:
 	@echo "make kernel-patches  regenerate kernel-patch/ from build/linux (git format-patch)"
 	@echo "make checkpatch      scripts/checkpatch.pl --strict on kernel-patch/"
 	@echo "make build-each-patch  build the kernel at every patch of the series, in order"
+	@echo "                     (FROM=N: from patch N on, when those before it are checked)"
 	@echo "make clean           remove build outputs but keep the kernel tree and objects"
 
 deps:
@@ -143,10 +146,11 @@ $(B)/bpf/builtin_policies.h: $(POLICY_SKELS)
 
 loader: $(LOADER)
 
-$(LOADER): loader/mmpolicy.c $(B)/bpf/builtin_policies.h $(LIBBPF_OBJ) $(BPF_HDRS)
-	@echo "  CC      $<"
+# Every loader/*.c in one compiler run; loader/mmpolicy.h says which file does what.
+$(LOADER): $(LOADER_SRCS) $(LOADER_HDRS) $(B)/bpf/builtin_policies.h $(LIBBPF_OBJ) $(BPF_HDRS)
+	@echo "  CC      loader/*.c -> $(notdir $@)"
 	@mkdir -p $(B)/bin
-	@$(CC) $(USER_CFLAGS) $< $(LIBBPF_OBJ) -lelf -lz -o $@
+	@$(CC) $(USER_CFLAGS) $(LOADER_SRCS) $(LIBBPF_OBJ) -lelf -lz -o $@
 
 test-tools: $(TEST_TOOLS)
 

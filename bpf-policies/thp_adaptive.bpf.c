@@ -6,16 +6,26 @@
  * pages at fault again: sparse processes stop wasting huge pages, dense
  * ones stop paying for base-page faults and a later collapse.
  *
+ * A process is its pid and start time together: a new process that gets a
+ * dead one's pid starts from nothing. Entries of dead processes are never
+ * looked up again, so they are the first the LRU map evicts.
+ *
  *   mmpolicy load thp_adaptive [--set threshold=256] [--set learn_after=2]
  */
 #include "mm_policy.bpf.h"
 
 char _license[] SEC("license") = "GPL";
 
+struct process {
+	u64 start_time;		/* ns since boot */
+	int pid;		/* thread-group id */
+	u32 pad;
+};
+
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__uint(max_entries, 4096);
-	__type(key, int);	/* tgid */
+	__type(key, struct process);
 	__type(value, u32);	/* ranges promoted by khugepaged */
 } promoted SEC(".maps");
 
@@ -26,8 +36,10 @@ __u64 nr_calls;
 SEC("struct_ops/fault")
 int BPF_PROG(thp_adaptive_fault, struct mm_thp_fault_ctx *fault)
 {
-	int pid = fault->pid;
-	u32 *n = bpf_map_lookup_elem(&promoted, &pid);
+	struct process p = {
+		.start_time = fault->start_time, .pid = fault->pid,
+	};
+	u32 *n = bpf_map_lookup_elem(&promoted, &p);
 
 	MM_POLICY_COUNT_CALL(nr_calls);
 	return n && *n >= learn_after ? MM_THP_DEFAULT : MM_THP_DEFER;
@@ -36,17 +48,19 @@ int BPF_PROG(thp_adaptive_fault, struct mm_thp_fault_ctx *fault)
 SEC("struct_ops/scan")
 int BPF_PROG(thp_adaptive_scan, struct mm_thp_scan_ctx *scan)
 {
-	int pid = scan->pid;
+	struct process p = {
+		.start_time = scan->start_time, .pid = scan->pid,
+	};
 	u32 one = 1, *n;
 
 	MM_POLICY_COUNT_CALL(nr_calls);
 	if (scan->nr_present < threshold)
 		return MM_THP_DEFER;
-	n = bpf_map_lookup_elem(&promoted, &pid);
+	n = bpf_map_lookup_elem(&promoted, &p);
 	if (n)
 		__sync_fetch_and_add(n, 1);
 	else
-		bpf_map_update_elem(&promoted, &pid, &one, BPF_NOEXIST);
+		bpf_map_update_elem(&promoted, &p, &one, BPF_NOEXIST);
 	return MM_THP_HUGE;
 }
 

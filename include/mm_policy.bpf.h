@@ -20,6 +20,25 @@
 #define MM_DEMOTE_DEFAULT	(-2)
 #endif
 
+/*
+ * Fault answers name a folio order: MM_THP_ORDER(n) for one of the orders
+ * in mm_thp_fault_ctx.orders, MM_THP_ORDER(0) for base pages. The PMD order
+ * is 2 MiB's with 4 KiB pages, as on x86-64.
+ */
+#define MM_THP_ORDER(n)		(MM_THP_ORDER_0 + (n))
+#define MM_THP_PMD_ORDER	9
+
+/* The largest order set in a mask of orders, -1 if none is. */
+static __always_inline int mm_thp_highest_order(u32 orders)
+{
+	int order;
+
+	for (order = MM_THP_PMD_ORDER; order > 0; order--)
+		if (orders & (1u << order))
+			return order;
+	return -1;
+}
+
 /* Policies scan nodes in bounded loops; 6.12 x86 allows 64 (NODES_SHIFT 6). */
 #define MM_POLICY_MAX_NODES	64
 
@@ -39,6 +58,7 @@ extern int bpf_mm_node_distance(int from, int to) __ksym;
 extern void bpf_mm_demotion_error(const char *msg) __ksym;
 extern void bpf_mm_thp_error(const char *msg) __ksym;
 extern void bpf_mm_compact_error(const char *msg) __ksym;
+extern void bpf_mm_promote_error(const char *msg) __ksym;
 
 /*
  * Count this policy's decisions where bpftool and the loader can read them

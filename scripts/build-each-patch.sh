@@ -5,6 +5,10 @@
 # touched; the tree is back at the full series when this ends, whatever
 # happens. Fails on the first patch that does not build, or that adds a
 # compiler warning in a file it touches.
+#
+# FROM=N starts at patch N: the patches before it were checked already, and
+# going back to them can cost a full rebuild (a patch that changes a header
+# every file includes, such as include/linux/mm.h).
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -47,6 +51,7 @@ n=$(wc -w <<<"$commits")
 i=0
 for c in $commits; do
 	i=$((i + 1))
+	[ $i -ge "${FROM:-1}" ] || continue
 	subject=$(git -C "$tree" log -1 --format=%s "$c")
 	git -C "$tree" checkout -q --detach "$c"
 	start=$(date +%s)
@@ -67,4 +72,4 @@ for c in $commits; do
 	fi
 	echo "build-each-patch: [$i/$n] builds ($(( $(date +%s) - start )) s)"
 done
-echo "build-each-patch: all $n patches build on their own"
+echo "build-each-patch: all $n patches build on their own$([ "${FROM:-1}" -le 1 ] || echo " (checked from patch $FROM)")"

@@ -1,6 +1,15 @@
 # Sourced by every test in selftests/tests/ (inside the VM).
-# A test prints what it checks; exit 0 = pass, 4 = skip, anything else fails.
+# A test prints what it checks; exit 0 = pass, $SKIP_RC = skip, anything
+# else fails.
 set -u
+
+# The exit status that means "skip", the one place it is defined
+# (guest-init.sh reads it from here). It must be a value no command a test
+# runs can return, or a failing last command reads as a skip: not 1-6
+# (mmpolicy's own codes, the 4 of kselftest and sched_ext), not 77
+# (automake's skip), not util-linux's 1-64 bit flags (swapon/swapoff),
+# not 124-255 (timeout, bash's 126/127, 128+signal, bpftool's -1).
+export SKIP_RC=99
 
 BIN=$REPO/build/bin
 BPFO=$REPO/build/bpf
@@ -10,7 +19,7 @@ BPFTOOL=$REPO/build/bpftool/bpftool
 HOOKS=/sys/kernel/mm/bpf_policy
 
 fail() { echo "FAIL: $*"; exit 1; }
-skip() { echo "SKIP: $*"; exit 4; }
+skip() { echo "SKIP: $*"; exit "$SKIP_RC"; }
 pass() { echo "ok: $*"; }
 
 # check DESCRIPTION COMMAND...: run a test(1)-style check, report it.

@@ -34,24 +34,40 @@ start_all=$(date +%s)
 
 # Print the guest's TAP stream as it arrives; count results. A failing
 # test's diagnostics are printed under it (all of them with VERBOSE=1).
+# Also noted, for the checks after the VM: the plan (1..N), the names of
+# the results in order, the guest's closing "# ran N tests" (kept only if
+# no result follows it: a test's own output comes before its result, so it
+# cannot stand in for the guest's line) and any "Bail out!".
 follow() {
-	local tap=$1 pid=$2 line diag=""
+	local tap=$1 pid=$2 line name diag=""
 	while IFS= read -r line; do
 		line=${line%$'\r'}
 		case "$line" in
 		"ok "*"# SKIP"*) skipped=$((skipped + 1)); echo "  $line" ;;
 		"ok "*) passed=$((passed + 1)); echo "  $line" ;;
 		"not ok "*) failed=$((failed + 1)); echo "  $line"; printf '%s' "$diag" ;;
+		1..[0-9]*) plan=${line#1..}; continue ;;
+		"Bail out!"*) bail=$line; echo "  $line"; continue ;;
+		"# ran "*" tests")
+			guest_ran=${line#\# ran }; guest_ran=${guest_ran% tests}
+			continue ;;
 		"#"*)
 			diag+="      $line"$'\n'
 			[ -z "${VERBOSE:-}" ] || echo "      $line"
 			continue ;;
 		*) continue ;;
 		esac
+		# A result: its test's name, and no closing line yet.
+		name=${line#not }; name=${name#* - }; name=${name%% # *}
+		reported+=("$name")
+		guest_ran=""
 		diag=""
 	done < <(tail -n +1 -F --pid="$pid" "$tap" 2>/dev/null)
 }
 
+# Every test, named or found by default, must say where it runs: one whose
+# topology line is missing or wrong (a typo, CRLF) would land in no VM and
+# be left out unseen, so it stops the run before any VM boots.
 vms=()
 declare -A seen
 for t in "${tests[@]}"; do
@@ -81,6 +97,8 @@ for vm in "${vms[@]}"; do
 	[ "$topo" = flat ] && swap=(--swap 1024)
 	echo "== VM ($flavour kernel): $topo topology${boot:+, boot with '$boot'}, ${#sel[@]} tests (TCG; boot ~6 s)"
 	before=$((passed + failed + skipped))
+	plan="" guest_ran="" bail="" reported=()
+	: >"$out/console.log"
 	start=$(date +%s)
 	EXTRA_CMDLINE="$boot" "$top/selftests/vm.sh" --topology "$topo" --out "$out" \
 		--timeout "$vm_timeout" "${swap[@]}" -- tests "${sel[@]}" &
@@ -91,15 +109,45 @@ for vm in "${vms[@]}"; do
 	ran=$((passed + failed + skipped - before))
 	echo "== VM $topo: $((  $(date +%s) - start ))s, exit $rc"
 
-	problem=""
-	[ $rc -eq 124 ] && problem="timed out after ${vm_timeout}s"
-	grep -q 'Kernel panic' "$out/console.log" 2>/dev/null && problem="kernel panic"
-	if [ $ran -lt ${#sel[@]} ]; then
-		problem=${problem:-"VM stopped early (exit $rc)"}
-		failed=$((failed + ${#sel[@]} - ran))
-		echo "  not ok - ${#sel[@]} - $ran tests did not report: $problem"
+	# Everything that makes this VM's run untrustworthy, whether or not
+	# every test reported: a panic or a timeout after the last result
+	# fails the run as surely as one during a test.
+	problems=()
+	case $rc in
+	0) ;;
+	124|137) problems+=("timed out after ${vm_timeout}s") ;;
+	*) problems+=("the VM exited with status $rc") ;;
+	esac
+	grep -q 'Kernel panic' "$out/console.log" 2>/dev/null &&
+		problems+=("kernel panic: $(grep -m1 -o 'Kernel panic.*' "$out/console.log" | tr -d '\r')")
+	[ -z "$bail" ] || problems+=("the guest bailed out: ${bail#Bail out! }")
+	if [ -z "$plan" ]; then
+		problems+=("no TAP plan from the guest")
+	elif [ "$plan" != ${#sel[@]} ]; then
+		problems+=("the guest planned $plan tests, ${#sel[@]} were selected")
 	fi
-	if [ -n "$problem" ]; then
+	[ $ran -le ${#sel[@]} ] || problems+=("$ran results for ${#sel[@]} tests")
+	for ((i = 0; i < ${#reported[@]} && i < ${#sel[@]}; i++)); do
+		[ "${reported[$i]}" = "${sel[$i]}" ] ||
+			problems+=("result $((i + 1)) is for '${reported[$i]}', expected '${sel[$i]}'")
+	done
+	if [ -z "$guest_ran" ]; then
+		problems+=("the guest did not report how many tests it ran (no '# ran N tests' after the last result)")
+	elif [ "$guest_ran" != ${#sel[@]} ] || [ "$guest_ran" != $ran ]; then
+		problems+=("the guest says it ran $guest_ran tests; ${#sel[@]} were selected, $ran reported")
+	fi
+
+	if [ ${#problems[@]} -gt 0 ]; then
+		problem=$(printf '%s; ' "${problems[@]}"); problem=${problem%; }
+		if [ $ran -lt ${#sel[@]} ]; then
+			# Each test that did not report is a failure.
+			failed=$((failed + ${#sel[@]} - ran))
+			echo "  not ok - $((${#sel[@]} - ran)) of ${#sel[@]} tests did not report: $problem"
+		else
+			# All reported, but the VM's end is wrong: one failure more.
+			failed=$((failed + 1))
+			echo "  not ok - VM $topo${boot:+ ($boot)}: $problem"
+		fi
 		echo "-- last diagnostics ($out/tap.txt):"
 		grep '^#' "$out/tap.txt" | tail -20 | sed 's/^/   /'
 		echo "-- console tail ($out/console.log):"

@@ -10,7 +10,8 @@
 # flat:   nodes 0 and 1, one CPU each, same tier: no demotion target.
 #
 # The guest writes TAP to its second serial port: DIR/tap.txt. The kernel
-# console goes to DIR/console.log (or the terminal with --shell).
+# console goes to DIR/console.log (or the terminal with --shell). The
+# guest's arguments are passed in DIR/init-args.
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -114,7 +115,12 @@ cmdline+=" transparent_hugepage=always"
 # must see its own.
 [ "${FLAVOUR:-normal}" = normal ] || cmdline+=" kasan_multi_shot"
 [ -z "${EXTRA_CMDLINE:-}" ] || cmdline+=" $EXTRA_CMDLINE"
-cmdline+=" -- $topology $*"
+# guest-init.sh's arguments (a mode and, for the tests, every test's name)
+# go in a file on the out share, not on the command line: the kernel hands
+# init at most 32 arguments (CONFIG_INIT_ENV_ARG_LIMIT) and panics on more
+# ("Too many boot init vars"); the full test list is longer.
+printf '%s\n' "$@" >"$out/init-args"
+cmdline+=" -- $topology @init-args"
 
 exec timeout --foreground -k 10 "$timeout_s" qemu-system-x86_64 \
 	-nodefaults -nographic -no-reboot \

@@ -9,7 +9,7 @@ for t in /sys/devices/virtual/memory_tiering/memory_tier*; do
 done
 enable_demotion
 settle
-calls0=$(hookstat demotion calls)
+calls0=$(hookstat demotion calls) fb0=$(hookstat demotion fallbacks)
 d0=$(pgdemote)
 r=$(hog 640 0)
 d1=$(pgdemote)
@@ -19,3 +19,5 @@ check "reclaim demoted pages (pgdemote rose by $((d1 - d0)))" [ $((d1 - d0)) -gt
 check "some landed on node 1 ($n1)" [ "$n1" -gt 1000 ]
 check "some landed on node 2 ($n2)" [ "$n2" -gt 1000 ]
 check "the hook was not consulted" [ "$(hookstat demotion calls)" -eq "$calls0" ]
+check "nor entered without a policy (fallbacks $fb0 -> $(hookstat demotion fallbacks))" \
+	[ "$(hookstat demotion fallbacks)" -eq "$fb0" ]

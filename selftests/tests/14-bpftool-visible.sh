@@ -10,4 +10,17 @@ echo "$links" | grep -A2 struct_ops
 check "bpftool struct_ops list shows most_free" grep -q 'most_free.*mm_demotion_ops' <<<"$ops"
 check "bpftool link show has a struct_ops link" grep -q 'struct_ops' <<<"$links"
 check "mmpolicy status names it" grep -q 'demotion *most_free' <<<"$(mmpolicy status)"
-check "status --json too" grep -q '"policy":"most_free","attached":true' <<<"$(mmpolicy status --json)"
+json=$(mmpolicy status --json)
+check "status --json too" grep -q '"policy":"most_free","attached":true' <<<"$json"
+check "and it parses as JSON with those values" \
+	jq -e '.demotion.policy == "most_free" and .demotion.attached == true' <<<"$json"
+
+# The object path is a JSON string however it is spelled: quotes, a
+# backslash and a non-ASCII (UTF-8) letter come back whole.
+dir='/tmp/a "quoted" \dir é'
+mkdir -p "$dir" && cp "$BPFO/most_free.bpf.o" "$dir/p.bpf.o" || fail "copy the object"
+mmpolicy unload demotion >/dev/null || fail "unload"
+mmpolicy load "$dir/p.bpf.o" >/dev/null || fail "load from $dir"
+obj=$(mmpolicy status --json | jq -r .demotion.object)
+echo "object as status --json gives it: $obj"
+check "status --json gives the path back whole" [ "$obj" = "$dir/p.bpf.o" ]

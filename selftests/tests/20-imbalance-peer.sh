@@ -18,7 +18,8 @@ s1=$(vmstat pswpout) d1=$(pgdemote)
 echo "no policy: pswpout +$((s1 - s0)), pgdemote +$((d1 - d0)), $r"
 check "without a policy node 0 cannot demote (pgdemote +$((d1 - d0)))" [ $((d1 - d0)) -eq 0 ]
 check "and swaps instead (pswpout +$((s1 - s0)))" [ $((s1 - s0)) -gt 10000 ]
-swapoff /dev/vda && swapon /dev/vda
+# Empty the swap for the second run (it must have swap to avoid).
+swapoff /dev/vda && swapon /dev/vda || fail "swap off and on again"
 
 settle
 mmpolicy load most_free --set allow_peers=1 || fail "load most_free"
@@ -30,4 +31,4 @@ echo "most_free(allow_peers): pswpout +$((s1 - s0)), pgdemote +$((d1 - d0)), $r"
 check "node 0 demotes to its peer (pgdemote +$((d1 - d0)))" [ $((d1 - d0)) -gt 10000 ]
 check "the pages are on node 1 ($n1)" [ "$n1" -gt 10000 ]
 check "swap-out mostly avoided (+$((s1 - s0)) vs +$((d1 - d0)) demoted)" [ $(( (s1 - s0) * 10 )) -lt $((d1 - d0)) ]
-swapoff /dev/vda
+swapoff /dev/vda || fail "swapoff"

@@ -29,4 +29,4 @@ check "the kernel declined peers without room ($dec)" [ "$dec" -gt 0 ]
 check "swap took what demotion could not (pswpout +$((s1 - s0)))" [ $((s1 - s0)) -gt 0 ]
 check "demotion did not outrun the memory moved: pgdemote +$((d1 - d0)) < 2 x 1200 MiB" \
 	[ $((d1 - d0)) -lt $((2 * 1200 * 256)) ]
-swapoff /dev/vda
+swapoff /dev/vda || fail "swapoff"

@@ -40,3 +40,4 @@ expect 4 "bpffs is not mounted" unshare -m sh -c "umount /sys/fs/bpf && exec $MM
 out=$("$BPFTOOL" struct_ops register "$BPFO/legacy_map.bpf.o" 2>&1); rc=$?
 echo "bpftool register of a .struct_ops map: exit $rc: $(tail -1 <<<"$out")"
 check "the kernel refuses a link-less registration" [ $rc -ne 0 -a "$(policy_of demotion)" = none ]
+check "with EOPNOTSUPP" grep -q 'Operation not supported' <<<"$out"

@@ -28,7 +28,10 @@ check "an expectation whose map is gone loses too (exit 5)" [ $rc -eq 5 ]
 
 out=$(mmpolicy swap kernel_default --expect one_node 2>&1); rc=$?
 check "expecting by name checks the name too (exit $rc)" [ $rc -eq 5 ]
-mmpolicy swap kernel_default --expect most_free --set nonexistent=1 >/dev/null 2>&1
+out=$(mmpolicy swap kernel_default --expect most_free --set nonexistent=1 2>&1); rc=$?
+echo "$out"
+check "a swap with an unknown tunable fails as a usage error (exit $rc)" [ $rc -eq 2 ]
+check "and names the tunable" grep -q "no tunable 'nonexistent'" <<<"$out"
 check "a failed swap changes nothing" [ "$(policy_of demotion)" = most_free ]
 mmpolicy swap kernel_default --expect most_free || fail "swap by name"
 check "kernel_default is attached" [ "$(policy_of demotion)" = kernel_default ]

@@ -1,0 +1,141 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The command status: for each hook the kernel has, the attached policy
+ * (link, map and program ids), where mmpolicy loaded it from, and the
+ * kernel's counters; as text, or JSON for scripts.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "json.h"
+#include "mmpolicy.h"
+
+static const char *const stat_files[] = {
+	"calls", "overrides", "invalid", "declined", "fallbacks",
+};
+
+#define NR_STATS (sizeof(stat_files) / sizeof(stat_files[0]))
+
+static void status_json(struct json *j, const struct kind *k, bool attached,
+			const struct attached *a, const struct meta *m)
+{
+	char val[64];
+	size_t s;
+	int i;
+
+	json_key(j, k->name);
+	json_object_start(j);
+	read_sysfs(k, "policy", val, sizeof(val));
+	json_string_field(j, "policy", val);
+	json_bool_field(j, "attached", attached);
+	if (!read_sysfs(k, "state", val, sizeof(val))) {
+		char why[256] = "";
+
+		json_string_field(j, "state", val);
+		read_sysfs(k, "exit_reason", why, sizeof(why));
+		json_string_field(j, "exit_reason", why);
+	}
+	if (attached) {
+		json_uint_field(j, "link_id", a->link_id);
+		json_uint_field(j, "map_id", a->map_id);
+		json_key(j, "prog_ids");
+		json_array_start(j);
+		for (i = 0; i < a->nr_progs; i++)
+			json_uint(j, a->prog_ids[i]);
+		json_array_end(j);
+		if (m->object[0]) {
+			json_string_field(j, "object", m->object);
+			json_key(j, "loaded");
+			json_int(j, m->loaded);
+			json_string_field(j, "set", m->set);
+		}
+	}
+	for (s = 0; s < NR_STATS; s++) {
+		read_sysfs(k, stat_files[s], val, sizeof(val));
+		json_key(j, stat_files[s]);
+		json_number(j, val[0] ? val : "0");
+	}
+	json_object_end(j);
+}
+
+static void status_text(const struct kind *k, bool attached,
+			const struct attached *a, const struct meta *m)
+{
+	char val[64], when[32];
+	struct tm tm;
+	size_t s;
+	int i;
+
+	if (hook_is_ejected(k)) {
+		char why[256] = "";
+
+		read_sysfs(k, "exit_reason", why, sizeof(why));
+		printf("%-11s EJECTED by the kernel: %s\n", k->name, why);
+		printf("            the kernel decides; 'mmpolicy unload %s' removes the link, 'mmpolicy load' attaches anew\n",
+		       k->name);
+		attached = false;
+	}
+	read_sysfs(k, "policy", val, sizeof(val));
+	printf("%-11s %s\n", k->name, attached ? val : "none");
+	if (attached) {
+		printf("            link %u, map %u, progs", a->link_id, a->map_id);
+		for (i = 0; i < a->nr_progs; i++)
+			printf(" %u", a->prog_ids[i]);
+		printf("\n");
+		if (m->object[0]) {
+			time_t t = m->loaded;
+
+			localtime_r(&t, &tm);
+			strftime(when, sizeof(when), "%F %T", &tm);
+			printf("            from %s, loaded %s%s%s\n", m->object, when,
+			       m->set[0] ? ", set " : "", m->set);
+		} else {
+			printf("            attached by another tool (not through mmpolicy)\n");
+		}
+	}
+	printf("           ");
+	for (s = 0; s < NR_STATS; s++) {
+		read_sysfs(k, stat_files[s], val, sizeof(val));
+		printf(" %s=%s", stat_files[s], val);
+	}
+	printf("\n");
+}
+
+int cmd_status(bool json)
+{
+	struct attached a;
+	struct json j;
+	struct meta m;
+	bool attached;
+	size_t i;
+	int ret;
+
+	ret = check_env(false);
+	if (ret)
+		return ret;
+	if (json) {
+		json_init(&j, stdout);
+		json_object_start(&j);
+	}
+	for (i = 0; i < NR_KINDS; i++) {
+		const struct kind *k = &kinds[i];
+
+		if (!kernel_has_kind(k))
+			continue;
+		attached = !find_attached(k, &a);
+		if (attached)
+			read_meta(k, &m);
+		else
+			memset(&m, 0, sizeof(m));
+		if (json)
+			status_json(&j, k, attached, &a, &m);
+		else
+			status_text(k, attached, &a, &m);
+	}
+	if (json) {
+		json_object_end(&j);
+		putchar('\n');
+	}
+	return EXIT_OK;
+}
