@@ -62,7 +62,8 @@ all: kernel policies loader test-tools
 help:
 	@echo "make demo            build, boot the tiered VM, show a policy's effect, swap it"
 	@echo "make test            build and run the selftests in the VM (TAP; N passed, N failed)"
-	@echo "make test FLAVOUR=debug   the same on the debug kernel (KASAN, lockdep, DEBUG_VM, PREEMPT)"
+	@echo "make test FLAVOUR=debug   the kernel-path tests on the debug kernel (KASAN, lockdep, DEBUG_VM,"
+	@echo "                          PREEMPT; DEBUG_ALL=1 for every test)"
 	@echo "make bench           run the demotion benchmark in the VM"
 	@echo "make all             build kernel, libbpf/bpftool, policies, loader, test tools"
 	@echo "make vm              boot the VM with a shell (TOPOLOGY=tiered|flat)"

@@ -18,6 +18,8 @@ char _license[] SEC("license") = "GPL";
 
 __u64 nr_calls;
 __u64 nr_skipped;
+/* of nr_skipped, the whole-block answers: what test 50 bounds */
+__u64 nr_block_skips;
 
 SEC("struct_ops/isolate")
 int BPF_PROG(skip_pinned_isolate, struct mm_compact_ctx *folio)
@@ -28,7 +30,10 @@ int BPF_PROG(skip_pinned_isolate, struct mm_compact_ctx *folio)
 	/* one reference is the scanner's own; expected_refs counts mappings */
 	if (folio->refcount - 1 > folio->expected_refs) {
 		MM_POLICY_COUNT_CALL(nr_skipped);
-		return folio->dma_pinned ? MM_COMPACT_SKIP_BLOCK : MM_COMPACT_SKIP;
+		if (!folio->dma_pinned)
+			return MM_COMPACT_SKIP;
+		MM_POLICY_COUNT_CALL(nr_block_skips);
+		return MM_COMPACT_SKIP_BLOCK;
 	}
 	return MM_COMPACT_DEFAULT;
 }

@@ -67,8 +67,8 @@ rm -rf "$cfgdir"
 
 # $expected: about the number of files a cold build compiles, for the
 # progress figure.
-cold="~9 min"
-[ "$flavour" = normal ] || cold="~14 min"
+cold="~17 min"
+[ "$flavour" = normal ] || cold="~20 min"
 echo "kernel: building the $flavour flavour's bzImage in ${tree#$top/} with $jobs jobs ($cc); cold $cold, warm ~1 min. Log: ${log#$top/}"
 start=$(date +%s)
 kmake bzImage >"$log" 2>&1 &

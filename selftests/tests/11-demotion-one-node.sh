@@ -1,4 +1,5 @@
 # topology: tiered
+# debug: skip one_node answers through the path 12, 13 and 19 take on the debug kernel
 # one_node pointed at node 2: everything demoted lands on node 2, none on 1.
 . "$REPO/selftests/lib.sh"
 

@@ -1,4 +1,5 @@
 # topology: tiered
+# debug: skip user space only (bpftool listing)
 # An attached policy is an ordinary BPF object: bpftool lists it by name.
 . "$REPO/selftests/lib.sh"
 

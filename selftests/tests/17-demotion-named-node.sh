@@ -1,4 +1,5 @@
 # topology: tiered
+# debug: skip the named-node mask is built on the path 12 and 19 take on the debug kernel
 # A node the policy names is that node, whether or not the kernel's random
 # pick was the same: with node 1 named and full, nothing spills to node 2
 # (before the fix about half the batches, those where node 1 was also the

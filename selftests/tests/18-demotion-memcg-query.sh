@@ -1,4 +1,5 @@
 # topology: tiered
+# debug: skip the demotion query path is taken on the debug kernel by 12, 13, 19 and 30
 # A per-cgroup policy is asked about the same cgroup when reclaim checks
 # whether a node may demote and when it migrates. memcg_map keeps cgroup
 # "keep" out of slow memory: under global reclaim its anonymous memory must

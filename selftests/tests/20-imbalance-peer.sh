@@ -1,4 +1,5 @@
 # topology: flat
+# debug: skip the same-tier rule is taken on the debug kernel by 21
 # Two same-tier nodes: the tier code gives node 0 no demotion target, so an
 # overloaded node 0 swaps. With most_free(allow_peers) attached, reclaim on
 # node 0 demotes to its peer, node 1, instead.

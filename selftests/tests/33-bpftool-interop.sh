@@ -1,4 +1,5 @@
 # topology: tiered
+# debug: skip user space only (bpftool and mmpolicy)
 # A policy registered with bpftool is seen and managed by mmpolicy, and a
 # policy loaded by mmpolicy survives the loader's exit.
 . "$REPO/selftests/lib.sh"

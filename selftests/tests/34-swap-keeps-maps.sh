@@ -1,4 +1,5 @@
 # topology: tiered
+# debug: skip user space only (map reuse across swaps); swaps run on the debug kernel in 30
 # swap carries the attached policy's maps over: a memcg_map entry survives
 # a swap to itself and to another object with a map of the same name, and
 # the kernel still demotes by it; the new object's .bss and .rodata are its

@@ -1,4 +1,5 @@
 # topology: tiered
+# debug: skip user space only (mmpolicy rollback); swaps run on the debug kernel in 30
 # A swap of an object with two kinds (demotion and thp) is all or nothing:
 # when thp's compare-and-swap fails after demotion was swapped, demotion is
 # swapped back to the policy it had; when a kind has nothing attached,

@@ -1,4 +1,5 @@
 # topology: tiered
+# debug: skip user space only (--set parsing)
 # --set checks each value against the variable's BTF type: width and sign,
 # bool, decimal or 0x (no octal). A bad value exits 2 with the reason and
 # leaves nothing attached; a good one is the value the program reads.

@@ -1,4 +1,5 @@
 # topology: tiered
+# debug: skip user space only (verifier log reporting)
 # A verifier rejection whose log is tens of KiB: the reason, on the log's
 # last lines, is what the loader shows, and -v prints the whole log.
 . "$REPO/selftests/lib.sh"

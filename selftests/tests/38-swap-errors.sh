@@ -1,4 +1,5 @@
 # topology: tiered
+# debug: skip user space only (mmpolicy swap errors); swaps run on the debug kernel in 30
 # swap's error paths: two maps of the new object whose names the kernel
 # cuts to the same 15 characters do not both take over one map (exit 5,
 # nothing swapped); an attach the kernel refuses exits 4 as for load; a

@@ -1,4 +1,5 @@
 # topology: tiered
+# debug: skip the THP fault and scan paths are taken on the debug kernel by 40, 45, 47 and 48
 # thp_adaptive learns per process: ranges are deferred at first fault until
 # khugepaged has promoted learn_after=2 ranges of the process (one is not
 # enough); its next faults get huge pages at once again, and another

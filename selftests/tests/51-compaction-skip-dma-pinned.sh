@@ -1,4 +1,5 @@
 # topology: tiered
+# debug: skip the compaction filter path is taken on the debug kernel by 50
 # skip_dma_pinned (FOLL_PIN only) catches the same io_uring-pinned shmem:
 # every pinned page compaction meets is skipped, none fails migration, and
 # unpinned memory still migrates. How many pinned pages one pass meets

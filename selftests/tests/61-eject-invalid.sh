@@ -1,4 +1,5 @@
 # topology: tiered
+# debug: skip ejection runs on the debug kernel in 62 and 63
 # A policy that keeps answering nonsense is ejected: after max_invalid_run
 # (100) invalid answers in a row the kernel takes it off the hook, says why
 # in sysfs, the kernel log and a tracepoint, decides on its own again, and
