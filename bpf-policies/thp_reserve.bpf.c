@@ -11,6 +11,9 @@
  * (cgroup id -> max_zero; 512 or more keeps every huge page of that cgroup).
  * khugepaged gets the same rule, or it would collapse a split range straight
  * back (at max_ptes_none=511 it collapses a range with one page in it).
+ * Reclaim gets it too when it demotes a huge page to a slower tier: a sparse
+ * one is split first, so the slow node gets only the pages that hold data
+ * instead of 2 MiB, most of it zeros.
  *
  *   mmpolicy load thp_reserve --set max_zero=256
  *   bpftool map update name zero_limits key <cgroup id, 8 bytes> value <4 bytes>
@@ -30,6 +33,7 @@ struct {
 const volatile __u32 max_zero = 256;	/* tunable */
 __u64 nr_calls;
 __u64 nr_split;
+__u64 nr_demote_split;
 
 static u32 max_zero_of(u64 memcg_id)
 {
@@ -58,9 +62,21 @@ int BPF_PROG(thp_reserve_scan, struct mm_thp_scan_ctx *scan)
 	return MM_THP_DEFAULT;
 }
 
+/* Don't spend slow memory on zero-filled pages; a dense one moves whole. */
+SEC("struct_ops/demote")
+int BPF_PROG(thp_reserve_demote, struct mm_thp_demote_ctx *thp)
+{
+	MM_POLICY_COUNT_CALL(nr_calls);
+	if (thp->nr_zero <= max_zero_of(thp->memcg_id))
+		return MM_THP_DEMOTE_DEFAULT;
+	MM_POLICY_COUNT_CALL(nr_demote_split);
+	return MM_THP_DEMOTE_SPLIT;
+}
+
 SEC(".struct_ops.link")
 struct mm_thp_ops thp_reserve = {
 	.scan	= (void *)thp_reserve_scan,
 	.shrink	= (void *)thp_reserve_shrink,
+	.demote	= (void *)thp_reserve_demote,
 	.name	= "thp_reserve",
 };

@@ -73,6 +73,27 @@ thp_setup() {
 	echo 65536 > $THP/khugepaged/pages_to_scan
 }
 THPTOUCH=$BIN/thptouch
+# hold NAME CGROUP THPTOUCH-ARGS...: a thptouch, alone in CGROUP, that runs
+# its steps, reports (huge pages, then nodes), waits for /tmp/NAME.go and
+# reports again.
+hold() {
+	local name=$1 cg=$2 i
+	shift 2
+	rm -f /tmp/"$name".*
+	in_cgroup "$cg" "$THPTOUCH" "$@" report nodes signal:/tmp/"$name".ready \
+		await:/tmp/"$name".go report nodes >/tmp/"$name".out &
+	for i in $(seq 300); do [ -e /tmp/"$name".ready ] && return; sleep 0.1; done
+	fail "$name did not get ready: $(cat /tmp/"$name".out)"
+}
+release() { touch /tmp/"$1".go; }
+# report_field NAME STEP N FIELD: FIELD of the Nth STEP line (report, nodes)
+# that hold NAME printed.
+report_field() {
+	grep "^$2:" /tmp/"$1".out | sed -n "$3p" | tr ' ' '\n' |
+		awk -F= -v k="$4" '$1 == k { print $2 }'
+}
+# huge_kb NAME N: AnonHugePages of NAME's Nth report (1: before, 2: after).
+huge_kb() { report_field "$1" report "$2" huge_kb; }
 
 PINMEM=$BIN/pinmem
 # compact_round LABEL: fragment 128 MiB of movable anon memory on node 0,

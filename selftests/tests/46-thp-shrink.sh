@@ -10,22 +10,8 @@
 . "$REPO/selftests/lib.sh"
 
 CG=/sys/fs/cgroup
-# hold NAME CGROUP THPTOUCH-ARGS...: a process, alone in CGROUP, that
-# touches its ranges, reports, waits for /tmp/NAME.go and reports again.
-hold() {
-	local name=$1 cg=$2
-	shift 2
-	rm -f /tmp/"$name".*
-	in_cgroup "$cg" "$THPTOUCH" "$@" report signal:/tmp/"$name".ready \
-		await:/tmp/"$name".go report >/tmp/"$name".out &
-	for i in $(seq 300); do [ -e /tmp/"$name".ready ] && return; sleep 0.1; done
-	fail "$name did not get ready: $(cat /tmp/"$name".out)"
-}
-release() { touch /tmp/"$1".go; }
 # rss_kb CGROUP: the resident set of the one process in CGROUP.
 rss_kb() { awk '$1 == "VmRSS:" { print $2 }' /proc/"$(cat $CG/$1/cgroup.procs)"/status; }
-# huge_kb NAME N: AnonHugePages of NAME's Nth report (1: before, 2: after).
-huge_kb() { grep '^report' /tmp/"$1".out | sed -n "$2p" | grep -o 'huge_kb=[0-9]*' | cut -d= -f2; }
 # Proactive reclaim of a cgroup: nothing here is reclaimable but what the
 # shrinker frees (no swap), so it runs down to the lowest priority.
 reclaim() { echo 256M > "$CG/$1/memory.reclaim" 2>/dev/null || true; }

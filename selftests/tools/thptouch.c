@@ -8,6 +8,9 @@
  *   cold:R        MADV_COLD range R: deactivate it, clear its young bits
  *   pageout:R:P   MADV_PAGEOUT the first P pages of range R (swap entries)
  *   report        print AnonHugePages per range from /proc/self/smaps
+ *   nodes         print where the ranges' base pages are (move_pages()):
+ *                 nodeN=pages, zero= pages mapping the zero page, none= not
+ *                 present
  *   wait:R:S      wait up to S seconds for range R to become a huge page
  *   signal:PATH   create PATH;  await:PATH  wait until PATH exists
  *   sleep:S       sleep S seconds
@@ -16,11 +19,13 @@
  * latencies: faults=N p50_us=.. p90_us=.. p99_us=.. max_us=..
  */
 #define _GNU_SOURCE
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -108,6 +113,36 @@ static void touch(int r, long pages)
 		touched[r] = p;
 }
 
+#define NODES	4	/* printed always, zeros included: a test's lines stay alike */
+
+static int report_nodes(void)
+{
+	long count[NODES] = { 0 }, zero = 0, none = 0;
+	static void *addrs[PER];
+	static int status[PER];
+	int r, i;
+
+	for (r = 0; r < nr_ranges; r++) {
+		for (i = 0; i < (int)PER; i++)
+			addrs[i] = ranges[r] + i * PAGE;
+		if (syscall(SYS_move_pages, 0, PER, addrs, NULL, status, 0))
+			return -1;
+		for (i = 0; i < (int)PER; i++) {
+			if (status[i] >= 0 && status[i] < NODES)
+				count[status[i]]++;
+			else if (status[i] == -EFAULT)
+				zero++;
+			else
+				none++;
+		}
+	}
+	printf("nodes:");
+	for (i = 0; i < NODES; i++)
+		printf(" node%d=%ld", i, count[i]);
+	printf(" zero=%ld none=%ld\n", zero, none);
+	return 0;
+}
+
 static int cmp(const void *a, const void *b)
 {
 	double x = *(const double *)a, y = *(const double *)b;
@@ -176,6 +211,11 @@ int main(int argc, char **argv)
 				total += kb > 0 ? kb : 0;
 			}
 			printf(" huge_kb=%ld\n", total);
+		} else if (!strcmp(a, "nodes")) {
+			if (report_nodes()) {
+				perror("thptouch: move_pages");
+				return 1;
+			}
 		} else if (!strncmp(a, "wait:", 5)) {
 			double end;
 
