@@ -1,0 +1,60 @@
+# topology: tiered
+# debug: skip the promotion hook path is taken on the debug kernel by 22
+# promote_twice promotes a page at its second hint fault within window_ms,
+# never at its first. With a 1 ms window no second fault is ever close
+# enough: a working set moved to slow node 1 and read every 100 ms stays
+# there, every page of it, though the policy is asked (its refusals are
+# overrides where the kernel's own threshold, which the kernel adjusts as it
+# goes, would have promoted). With the default
+# window (60 s) the same set comes back to node 0 once a second scan pass
+# has found it hot again.
+. "$REPO/selftests/lib.sh"
+
+NB=/sys/kernel/debug/sched/numa_balancing
+HOTSET=$BIN/hotset
+[ -f /proc/sys/kernel/numa_balancing ] || fail "kernel without NUMA_BALANCING"
+[ -d $NB ] || fail "no $NB (SCHED_DEBUG)"
+sd0=$(cat $NB/scan_delay_ms) sp0=$(cat $NB/scan_period_min_ms)
+restore() {
+	echo 0 > /proc/sys/kernel/numa_balancing
+	echo "$sd0" > $NB/scan_delay_ms
+	echo "$sp0" > $NB/scan_period_min_ms
+}
+trap restore EXIT
+# bss NAME: the attached promotion policy's .bss variable NAME.
+bss() {
+	"$BPFTOOL" map dump id "$(attached_map promotion promote_.bss)" |
+		grep -o "\"$1\": [0-9]*" | grep -o '[0-9]*$'
+}
+
+# As in 22: a process that mostly sleeps between reads runs little, and
+# NUMA scans come every scan period of its own CPU time.
+echo 100 > $NB/scan_delay_ms
+echo 100 > $NB/scan_period_min_ms
+echo 2 > /proc/sys/kernel/numa_balancing || fail "numa_balancing=2"
+
+mmpolicy load promote_twice --set window_ms=1 >/dev/null || fail "load promote_twice"
+c0=$(hookstat promotion hint/calls) o0=$(hookstat promotion hint/overrides) p0=$(vmstat pgpromote_success)
+r=$("$HOTSET" -m 16 -d 1 -i 100 -t 20) || fail "hotset: $r"
+echo "$r"
+calls=$(( $(hookstat promotion hint/calls) - c0 )) ovr=$(( $(hookstat promotion hint/overrides) - o0 ))
+prom=$(( $(vmstat pgpromote_success) - p0 ))
+echo "window 1 ms: hint faults asked $calls, overrides $ovr, pgpromote_success +$prom"
+check "the set started on node 1" grep -q 'placed: pages=4096 node1=4096$' <<<"$r"
+check "the policy was asked ($calls)" [ "$calls" -gt 0 ]
+check "nothing was promoted ($prom)" [ "$prom" -eq 0 ]
+check "all of it still on node 1" grep -q '^final: pages=4096 node1=4096 ' <<<"$r"
+
+mmpolicy swap promote_twice >/dev/null || fail "swap to the default window"
+c0=$(hookstat promotion hint/calls) t0=$(date +%s)
+# Scan passes come seconds to tens of seconds apart (the scan period grows
+# while nothing migrates): two of them, and the slower machines' margin.
+r=$("$HOTSET" -m 16 -d 1 -i 100 -t 180 -u 0:90) || fail "hotset: $r"
+echo "$r"
+calls=$(( $(hookstat promotion hint/calls) - c0 ))
+final=$(grep '^final' <<<"$r")
+echo "window 60 s: hint faults asked $calls; second hints $(bss nr_second); $(( $(date +%s) - t0 )) s"
+check "at least 90% back on node 0 ($(field node0 "$final") of 4096)" [ "$(field node0 "$final")" -ge 3687 ]
+check "promoted at second hint faults ($(bss nr_second))" [ "$(bss nr_second)" -gt 0 ]
+check "no answer invalid" [ "$(hookstat promotion hint/invalid)" -eq 0 ]
+mmpolicy unload promotion >/dev/null
