@@ -1,6 +1,8 @@
 #!/bin/bash
-# Inside the VM: every benchmark, side by side, in one boot. Each section
-# writes $OUT/<name>.md (a table) and $OUT/<name>.dat (for the charts).
+# Inside the VM: the benchmarks that share one boot, side by side. Each
+# section writes $OUT/<name>.md (a table) and $OUT/<name>.dat (for the
+# charts). compaction_boot and thp_boot run one configuration of their
+# benchmark in a boot of its own and print result lines for bench.sh.
 # Absolute times under TCG mean little; the tables report ratios.
 set -u
 . "$REPO/selftests/lib.sh"
@@ -106,71 +108,183 @@ bench_swap() {
 	echo "swap $(field median_us "$r") $(field max_us "$r")" >"$OUT/swap.dat"
 }
 
-bench_thp() {
-	local rows=() wrows=() dat=() cfg mode
-	echo "== THP: the reservations RFC's experiment at VM scale"
-	thp_setup
+# thp_boot CONFIGURATION: one configuration of the THP benchmark, in a boot
+# of its own, so that every configuration starts from the same free memory
+# (the THP=always figures are only as good as the free 2 MiB blocks left).
+# The reservations RFC's experiment in a memory cgroup: children each map a
+# 1/16 of guest memory and touch every page, 1 page or a random 1..512
+# pages of each 2 MiB range; children are added until the first OOM kill in
+# the cgroup (limit: 1/4 of guest memory). Then the mixed run: one dense
+# child and sparse ones after it, under the same limit. Default khugepaged settings. Each mode is settled
+# and memory compacted before it; one "result:" line per mode.
+#   never, always: THP=never / always;  always_mpn256: always with
+#   khugepaged/max_ptes_none=256 (the kernel's own underused shrinker);
+#   thp_threshold (threshold 256), thp_adaptive, thp_reserve: their defaults.
+bench_thp_boot() {
+	local cfg=$1 mode cg=/sys/fs/cgroup/thpbench k
 	echo false > /sys/kernel/mm/numa/demotion_enabled
+	case $cfg in
+	never) echo never > $THP/enabled ;;
+	always) echo always > $THP/enabled ;;
+	always_mpn256) echo always > $THP/enabled; echo 256 > $THP/khugepaged/max_ptes_none ;;
+	thp_threshold|thp_adaptive|thp_reserve)
+		echo always > $THP/enabled
+		mmpolicy load "$cfg" >/dev/null || { echo "load $cfg failed"; return 1; } ;;
+	*) echo "thp_boot: unknown configuration $cfg"; return 1 ;;
+	esac
 	local total=$(( $(awk '/MemTotal/ { print $2 }' /proc/meminfo) / 1024 ))
-	local chunk=$(( total / 16 / 2 * 2 )) limit=$(( total * 2 / 3 ))
-	# The children share a memory cgroup: running out is a quick memcg OOM
-	# kill, not minutes of thrashing the VM's page cache under TCG.
+	local chunk=$(( total / 16 / 2 * 2 )) limit=$(( total / 4 ))
+	local knobs="enabled=$(knob $THP/enabled) defrag=$(knob $THP/defrag) shrink_underused=$(cat $THP/shrink_underused)"
+	for k in pages_to_scan scan_sleep_millisecs alloc_sleep_millisecs max_ptes_none max_ptes_swap max_ptes_shared defrag; do
+		knobs+=" kh_$k=$(cat $THP/khugepaged/$k)"
+	done
+	echo "config: uptime_s=$(cut -d' ' -f1 /proc/uptime) cfg=$cfg mem_total_mib=$total chunk_mib=$chunk limit_mib=$limit node0_mib=$(( $(awk '/MemTotal/ { print $4 }' /sys/devices/system/node/node0/meminfo) / 1024 )) $knobs"
+	# Running out is a quick memcg OOM kill, not minutes of thrashing the
+	# page cache under TCG (no swap: only the shrinkers free anything).
 	echo +memory > /sys/fs/cgroup/cgroup.subtree_control
-	mkdir -p /sys/fs/cgroup/thpbench
-	echo "${limit}M" > /sys/fs/cgroup/thpbench/memory.max
-	for mode in one random; do
-		for cfg in none thp_threshold thp_adaptive; do
-			[ $cfg = none ] || mmpolicy load $cfg --set threshold=256 >/dev/null
-			settle
-			local free0=$(awk '/MemFree/ { print $2 }' /proc/meminfo)
-			local f0=$(vmstat thp_fault_alloc) k0=$(vmstat oom_kill)
-			local opt="-p 1"
-			[ $mode = one ] || opt="-r -p 512"
-			local r=$(bash -c 'echo $$ > /sys/fs/cgroup/thpbench/cgroup.procs && exec "$@"' _ \
-				"$BIN/thpfork" -c "$chunk" $opt -m 120)
-			local used=$(( (free0 - $(field mem_free_kb "$r")) / 1024 ))
-			local n=$(field children "$r")
-			rows+=("| $mode | $cfg | $n$([ "$(field failed "$r")" = 1 ] && echo " (then OOM)" || echo " (cap)") | $used | $(( $(field anon_huge_kb "$r") / 1024 )) | $(( $(vmstat thp_fault_alloc) - f0 )) | $(field fault_p50_us "$r") | $(field fault_p99_us "$r") |")
-			dat+=("$mode-$cfg $n $used")
-			echo "  $mode/$cfg: $r used=${used}MiB"
-			mmpolicy unload all >/dev/null
+	mkdir -p $cg
+	echo "${limit}M" > $cg/memory.max
+	for mode in dense mixed random one; do
+		local opt
+		case $mode in
+		dense) opt="-p 512" ;;
+		one) opt="-p 1" ;;
+		random) opt="-r -p 512" ;;
+		mixed) opt="-D 1 -p 1" ;;
+		esac
+		settle
+		local blocks=$(free_huge_blocks 0) before=$(cat /proc/vmstat) hk0=$(thp_hook_counts)
+		local t0=$(now_ms)
+		local r=$(in_cgroup thpbench "$BIN/thpfork" -c "$chunk" $opt -m 4000 -g)
+		local ms=$(( $(now_ms) - t0 )) after=$(cat /proc/vmstat) hk1=$(thp_hook_counts) d=""
+		[ -n "$r" ] || { echo "thpfork $mode failed"; return 1; }
+		for k in thp_fault_alloc thp_fault_fallback thp_fault_fallback_charge thp_collapse_alloc \
+			thp_split_page thp_underused_split_page thp_deferred_split_page oom_kill; do
+			d+=" $k=$(( $(awk -v k=$k '$1 == k { print $2 }' <<<"$after") - $(awk -v k=$k '$1 == k { print $2 }' <<<"$before") ))"
+		done
+		d+=" $(paste -d' ' <(tr ' ' '\n' <<<"$hk0") <(tr ' ' '\n' <<<"$hk1") |
+			awk -F'[ =]' '{ printf "%s%s=%d", (NR > 1 ? " " : ""), $1, $4 - $2 }')"
+		echo "result: cfg=$cfg mode=$mode chunk_mib=$chunk limit_mib=$limit blocks0=$blocks wall_ms=$ms $r$d uptime_s=$(cut -d' ' -f1 /proc/uptime)"
+	done
+	rmdir $cg
+}
+
+# knob FILE: the bracketed choice of a sysfs choice file.
+knob() { sed 's/.*\[\(.*\)\].*/\1/' "$1"; }
+# thp_hook_counts: the THP hook's counters as NAME=VALUE (hook_*; 0 without
+# a policy), for the calls and overrides of each member.
+thp_hook_counts() {
+	local m c v out=""
+	for m in fault scan shrink; do
+		for c in calls overrides; do
+			v=$(cat "$HOOKS/thp/$m/$c" 2>/dev/null || echo 0)
+			out+="${out:+ }hook_${m}_$c=$v"
 		done
 	done
-	# The worst case for deferring: a workload that uses every page.
-	for cfg in none thp_threshold thp_adaptive; do
-		[ $cfg = none ] || mmpolicy load $cfg --set threshold=256 >/dev/null
-		settle
-		local c0=$(vmstat thp_collapse_alloc) t0=$(now_ms)
-		local r=$("$THPTOUCH" -n 32 touch:0-31:512 report)
-		local t1=$(now_ms)
-		local cov0=$(grep -o 'huge_kb=[0-9]*' <<<"$r" | cut -d= -f2)
-		r=$("$THPTOUCH" -n 32 touch:0-31:512 wait:31:60 report)
-		local cov1=$(grep '^report' <<<"$r" | grep -o 'huge_kb=[0-9]*' | cut -d= -f2)
-		wrows+=("| $cfg | $((t1 - t0)) | $((cov0 / 2048))/32 | $((cov1 / 2048))/32 | $(( $(vmstat thp_collapse_alloc) - c0 )) |")
-		echo "  full-touch/$cfg: $((t1 - t0)) ms, huge at once $((cov0 / 2048))/32, after khugepaged $((cov1 / 2048))/32"
-		mmpolicy unload all >/dev/null
+	echo "$out"
+}
+
+# The placement benchmark: tiershift's hot set moving, every PL_SECS, over a
+# working set larger than node 0 (the fill leaves its last part on nodes
+# 1-2), with NUMA balancing's tiering mode bringing hot pages
+# back up. The VM does not emulate slow memory, so the measure is
+# placement: the hot set's share on node 0 over time after each shift,
+# promotion and demotion traffic, and ping-pong. A scan over the cold rest
+# (PL_SWEEP MiB/s, each page read once) is what tells policies apart: its
+# pages are hinted as soon after the NUMA scan as the hot set's. The configurations
+# interleave in this boot; each run is a new process, and numa_balancing
+# is off between runs.
+PL_MIB=768 PL_HOT=64 PL_PHASES=3 PL_SECS=20 PL_SWEEP=8 PL_MS=10
+# pl_med CFG KEY: the median of KEY over CFG's phases ("-" if none).
+pl_med() {
+	tr ' ' '\n' <"$OUT/placement.raw.$1" | sed -n "s/^$2=//p" | sort -g |
+		awk '{ a[NR] = $1 } END { print NR ? a[int((NR + 1) / 2)] : "-" }'
+}
+# pl_at CFG T: the median share of the hot set on node 0, T s into a phase.
+pl_at() {
+	grep " t=$2 " "$OUT/placement.samples.$1" | tr ' ' '\n' | sed -n 's/^top_pct=//p' |
+		sort -g | awk '{ a[NR] = $1 } END { print NR ? a[int((NR + 1) / 2)] "%" : "-" }'
+}
+bench_placement() {
+	local cfgs="off kernel eager twice" cfg i r rows=() dat=() k_traffic=""
+	echo "== placement: a $PL_HOT MiB hot set moving every $PL_SECS s over $PL_MIB MiB;" \
+		"$RUNS runs x 4 configurations, interleaved"
+	enable_demotion
+	# NUMA scans come every scan period of the task's own CPU time: under
+	# TCG, at the default 1 s, one pass over the working set takes a whole
+	# phase and a window is hinted once, too late to look hot. 100 ms, for
+	# every configuration, gives a pass every few seconds.
+	echo 100 > /sys/kernel/debug/sched/numa_balancing/scan_delay_ms
+	echo 100 > /sys/kernel/debug/sched/numa_balancing/scan_period_min_ms
+	for cfg in $cfgs; do : >"$OUT/placement.raw.$cfg"; : >"$OUT/placement.samples.$cfg"; done
+	for ((i = 1; i <= RUNS; i++)); do
+		for cfg in $cfgs; do
+			settle
+			[ $cfg = off ] || echo 2 > /proc/sys/kernel/numa_balancing
+			case $cfg in
+			eager) mmpolicy load promote_cgroup --set default_threshold=60000 >/dev/null || return 1 ;;
+			twice) mmpolicy load promote_twice >/dev/null || return 1 ;;
+			esac
+			r=$("$BIN/tiershift" -m $PL_MIB -w $PL_HOT -p $PL_PHASES -t $PL_SECS -s $PL_SWEEP -i $PL_MS) || return 1
+			echo 0 > /proc/sys/kernel/numa_balancing
+			case $cfg in eager|twice) mmpolicy unload promotion >/dev/null ;; esac
+			grep '^phase:' <<<"$r" | sed "s/^phase:/run=$i/" >>"$OUT/placement.raw.$cfg"
+			grep '^sample:' <<<"$r" | sed "s/^sample:/run=$i/" >>"$OUT/placement.samples.$cfg"
+			echo "  run $i, $cfg: $(grep '^placed:' <<<"$r" | cut -d' ' -f3-);" \
+				$(grep '^phase:' <<<"$r" | awk '{ for (k = 1; k <= NF; k++) { split($k, kv, "="); v[kv[1]] = kv[2] }
+					printf "phase %s: %s%% -> %s%% (90%% at %s s) ", v["phase"], v["start_pct"], v["end_pct"], v["reach90_s"] }')
+		done
 	done
+	k_traffic=$(( $(pl_med kernel pgpromote) + $(pl_med kernel pgdemote) ))
+	for cfg in $cfgs; do
+		local within=$(awk '{ for (k = 1; k <= NF; k++) { split($k, kv, "="); v[kv[1]] = kv[2] }
+			n++; if (v["reach90_s"] >= 0 && v["reach90_s"] <= 10) y++ } END { printf "%d of %d", y, n }' \
+			"$OUT/placement.raw.$cfg")
+		local tr=$(( $(pl_med $cfg pgpromote) + $(pl_med $cfg pgdemote) ))
+		local reach=$(sed 's/reach90_s=-1/reach90_s=9999/' "$OUT/placement.raw.$cfg" >"$OUT/placement.tmp" &&
+			tr ' ' '\n' <"$OUT/placement.tmp" | sed -n 's/^reach90_s=//p' | sort -g |
+			awk '{ a[NR] = $1 } END { m = a[int((NR + 1) / 2)]; print m == 9999 ? "never" : m }')
+		rows+=("| $cfg | $(pl_med $cfg start_pct)% | $(pl_at $cfg 2) | $(pl_at $cfg 5) | $(pl_at $cfg 10) | $(pl_med $cfg end_pct)% | $reach | $within | $(pl_med $cfg promoted) | $(pl_med $cfg pingpong) | $(pl_med $cfg pgpromote) | $(pl_med $cfg candidates) | $(pl_med $cfg pgdemote) | $(ratio "$tr" "$k_traffic") | $(pl_med $cfg hint_faults) |")
+		dat+=("$cfg $(pl_at $cfg 2 | tr -d %) $(pl_at $cfg 5 | tr -d %) $(pl_at $cfg 10 | tr -d %) $(pl_med $cfg end_pct)")
+	done
+	rm -f "$OUT/placement.tmp"
 	{
-		echo "# THP promotion"; echo; header
-		echo "The RFC's experiment scaled to the VM: children each map a ${chunk} MiB chunk"
-		echo "(1/16 of guest memory) and touch 1 page, or a random 1..512 pages, per"
-		echo "2 MiB range, then hold it; THP=always; all children in one memory cgroup"
-		echo "limited to ${limit} MiB (2/3 of guest memory); up to 120 children, stopping at"
-		echo "the first OOM kill. none = no policy; thp_threshold and thp_adaptive use"
-		echo "threshold 256 (thp_adaptive: eager again for a process after 2 promotions)."
+		echo "# Placement: hot pages back in the top tier"; echo; header
+		echo "tiershift writes $PL_MIB MiB of base pages in order (node 0 fills, the rest"
+		echo "goes to nodes 1-2), then reads a $PL_HOT MiB window of it every $PL_MS ms: first the"
+		echo "last $PL_HOT MiB written, and every $PL_SECS s the $PL_HOT MiB before it ($PL_PHASES phases a"
+		echo "run), which is on the slow nodes while node 0 is full of memory gone cold. All along, the rest of the working set is"
+		echo "read once over, $PL_SWEEP MiB a second (a scan over cold data). NUMA balancing in tiering mode"
+		echo "(numa_balancing=2, from the start of each run) promotes what it finds hot."
+		echo "$RUNS runs, the configurations interleaved in one boot, a new process each"
+		echo "run; medians over runs and phases. Knobs changed from their defaults:"
+		echo "demotion_enabled=true, numa_balancing=2 (0 for \"off\"), and NUMA balancing's"
+		echo "scan_delay_ms and scan_period_min_ms 100 instead of 1000: scans come every"
+		echo "scan period of the task's CPU time, and under TCG the default gives one pass"
+		echo "over the working set a phase, too slow for anything to look hot. The hot"
+		echo "threshold ($(cat /sys/kernel/debug/sched/numa_balancing/hot_threshold_ms 2>/dev/null) ms), rate limit"
+		echo "($(cat /proc/sys/kernel/numa_balancing_promote_rate_limit_MBps) MB/s) and the other scan settings are the kernel's."
 		echo
-		echo "| touch | policy | children | memory used MiB | AnonHugePages MiB | THP faults | first-fault p50 µs | p99 µs |"
-		echo "|---|---|---|---|---|---|---|---|"
+		echo "off: no promotion (numa_balancing=0). kernel: the kernel's tiering"
+		echo "decision. eager: \`promote_cgroup --set default_threshold=60000\`, which"
+		echo "promotes every page hinted within 60 s of its scan (the rate limit still"
+		echo "applies). twice: \`promote_twice\` (window 60 s): a page is promoted at its"
+		echo "second hint fault within 60 s, never at its first."
+		echo
+		echo "| configuration | on node 0 at the shift | after 2 s | 5 s | 10 s | at the phase's end | 90% reached after (s) | phases at 90% within 10 s | pages promoted | ping-pong pages | pgpromote_success | pgpromote_candidate | pgdemote | traffic × kernel | hint faults |"
+		echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 		printf '%s\n' "${rows[@]}"
 		echo
-		echo "Worst case for deferring: 32 ranges, every page touched (64 MiB)."
-		echo
-		echo "| policy | touch time ms | huge at once | huge after khugepaged | collapses |"
-		echo "|---|---|---|---|---|"
-		printf '%s\n' "${wrows[@]}"
-	} >"$OUT/thp.md"
-	rmdir /sys/fs/cgroup/thpbench
-	printf '%s\n' "${dat[@]}" >"$OUT/thp.dat"
+		echo "On node 0: the share of the window's pages there (move_pages), t seconds"
+		echo "into the phase. pages promoted: pages of the window seen on node 0 that were"
+		echo "not there at the shift; ping-pong: pages of the window seen on node 0 and"
+		echo "later, still hot, on a slow node. pgpromote_success, pgpromote_candidate"
+		echo "(pages the promotion decision passed; those not promoted found no room on"
+		echo "node 0 and woke kswapd to make some), pgdemote and hint faults: /proc/vmstat"
+		echo "over the phase, whole system; traffic: promoted + demoted pages as a ratio"
+		echo "to the kernel's."
+	} >"$OUT/placement.md"
+	printf '%s\n' "${dat[@]}" >"$OUT/placement.dat"
 }
 
 # free_huge_blocks NODE: free 2 MiB blocks in NODE's zones (an order-10
@@ -230,9 +344,13 @@ bench_compaction_boot() {
 
 sysctl -qw kernel.bpf_stats_enabled=1
 sections=("$@")
-[ ${#sections[@]} -gt 0 ] || sections=(demotion swap thp)
+[ ${#sections[@]} -gt 0 ] || sections=(demotion swap)
 if [ "${sections[0]}" = compaction_boot ]; then
 	bench_compaction_boot "${sections[1]}" || { echo "bench compaction ${sections[1]} failed"; exit 1; }
+	exit 0
+fi
+if [ "${sections[0]}" = thp_boot ]; then
+	bench_thp_boot "${sections[1]}" || { echo "bench thp ${sections[1]} failed"; exit 1; }
 	exit 0
 fi
 for b in "${sections[@]}"; do

@@ -1,26 +1,28 @@
 #!/usr/bin/env bash
 # make bench: every benchmark side by side (no policy, a trivial policy,
 # each shipped policy), then bench/results/: Markdown tables and PNG charts.
-# demotion, swap and thp share one VM boot (~10 min under TCG); compaction
-# gives every configuration and run a boot of its own (~10 min).
-#   BENCH="demotion swap thp compaction"  pick sections;  RUNS=3  repeats
+# demotion, swap and placement share one VM boot (~25 min under TCG); compaction
+# (~10 min) and thp (~40 min) give every configuration and run a boot of
+# its own.
+#   BENCH="demotion swap placement thp compaction"  pick sections;  RUNS=3  repeats
 #   BENCH_TRACE=1  the compaction boots also print vmstat after every pass
-#   BENCH_REPORT=1 no boots: the compaction table from the last raw runs
+#   BENCH_REPORT=1 no boots: the thp and compaction tables from the last
+#                  raw runs (build/vm/bench/*.raw)
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 out=$top/build/vm/bench
 res=$top/bench/results
 runs=${RUNS:-5}
-sections=${BENCH:-demotion swap thp compaction}
+sections=${BENCH:-demotion swap placement thp compaction}
 mkdir -p "$out" "$res"
 rm -f "$out"/*.md "$out"/*.dat
 
-[ -z "${BENCH_REPORT:-}" ] || sections=compaction
-one_boot=$(tr ' ' '\n' <<<"$sections" | grep -vx compaction | tr '\n' ' ')
+[ -z "${BENCH_REPORT:-}" ] || sections=$(tr ' ' '\n' <<<"$sections" | grep -x -e thp -e compaction | tr '\n' ' ')
+one_boot=$(tr ' ' '\n' <<<"$sections" | grep -vx -e compaction -e thp | tr '\n' ' ')
 if [ -n "${one_boot// }" ]; then
 	: >"$out/tap.txt"
-	echo "== benchmark VM for: $one_boot(tiered topology; ~10 min under TCG)"
+	echo "== benchmark VM for: $one_boot(tiered topology; ~10 min under TCG, ~20 more with placement)"
 	# Unknown key=value parameters reach init as environment variables.
 	EXTRA_CMDLINE="RUNS=$runs" "$top/selftests/vm.sh" --topology tiered --out "$out" --timeout 3600 \
 		-- run selftests/bench-guest.sh $one_boot &
@@ -146,6 +148,194 @@ bench_compaction() {
 	printf '%s\n' "${dat[@]}" >"$out/compaction.dat"
 }
 
+# thp_med CFG MODE KEY: the median of KEY over the runs of CFG in MODE.
+thp_med() {
+	awk -v c="$1" -v m="$2" -v k="$3" '
+		{ delete v; for (i = 1; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] } }
+		v["cfg"] == c && v["mode"] == m && (k in v) { print v[k] }' "$out/thp.raw" |
+		sort -g | awk '{ a[NR] = $1 } END { if (NR) print a[int((NR + 1) / 2)]; else print "-" }'
+}
+# calc EXPR [FORMAT]: awk arithmetic on figures; "-" if one is missing.
+calc() {
+	awk "BEGIN { x = $1; printf \"${2:-%.2f}\", x }" 2>/dev/null || echo -
+}
+
+# The THP benchmark: a fresh boot for each configuration and run (the
+# THP=always figures depend on the free 2 MiB blocks a boot starts with),
+# the runs interleaving the configurations. Node 0, the CPUs' node, gets
+# 1 GiB: a THP fault without direct reclaim (defrag=madvise, the default)
+# only takes a huge page from the local node.
+bench_thp() {
+	local i cfg o line try t0 cfgs="never always always_mpn256 thp_threshold thp_adaptive thp_reserve"
+	if [ -z "${BENCH_REPORT:-}" ]; then
+		: >"$out/thp.raw"
+		echo "== THP: $runs runs x 6 configurations, a fresh VM boot each (1-2 min a boot under TCG)"
+		for i in $(seq "$runs"); do
+			for cfg in $cfgs; do
+				o=$out/thp-$cfg-$i
+				mkdir -p "$o"
+				for try in 1 2; do
+					: >"$o/tap.txt"
+					t0=$(date +%s)
+					NODE0_MIB=1024 NODE_MIB=256 \
+					"$top/selftests/vm.sh" --topology tiered --out "$o" --timeout 1500 \
+						-- run selftests/bench-guest.sh thp_boot "$cfg" >/dev/null 2>&1
+					grep -qa '^exit status ' "$o/tap.txt" && break
+					cp "$o/tap.txt" "$o/tap-try$try.txt"; cp "$o/console.log" "$o/console-try$try.log"
+					echo "  run $i/$runs, $cfg: the VM did not finish its boot (try $try)"
+				done
+				if [ "$(grep -ac '^result: ' "$o/tap.txt")" -ne 4 ] || ! grep -qa '^exit status 0' "$o/tap.txt"; then
+					echo "bench: thp $cfg, run $i failed; see $o/console.log" >&2
+					sed 's/^/   /' "$o/tap.txt" >&2
+					return 1
+				fi
+				grep -a '^config: ' "$o/tap.txt" | tr -d '\r' | sed 's/^config: //' >"$out/thp.config"
+				echo "boot run=$i cfg=$cfg boot_s=$(( $(date +%s) - t0 ))" >>"$out/thp.raw"
+				grep -a '^result: ' "$o/tap.txt" | tr -d '\r' | sed "s/^result: /run=$i /" >>"$out/thp.raw"
+				echo "  run $i/$runs, $cfg ($(( $(date +%s) - t0 )) s):" $(for m in dense mixed random one; do
+					grep -a " mode=$m " "$o/tap.txt" | tr ' ' '\n' | sed -n 's/^children=//p' | sed "s/^/$m=/"
+				done)
+			done
+		done
+	fi
+	[ -s "$out/thp.raw" ] || { echo "bench: no THP runs in $out/thp.raw" >&2; return 1; }
+	local conf n_runs vm_s m
+	conf=$(cat "$out/thp.config" 2>/dev/null)
+	cf() { tr ' ' '\n' <<<"$conf" | sed -n "s/^$1=//p"; }
+	n_runs=$(grep -c "^run=.* cfg=never mode=one " "$out/thp.raw")
+	vm_s=$(awk '/^boot / { for (i = 1; i <= NF; i++) if ($i ~ /^boot_s=/) s += substr($i, 8) } END { print s + 0 }' "$out/thp.raw")
+	local rows_sparse=() rows_dense=() rows_mixed=() dat=() runs_rows=()
+	local nev al res
+	for m in one random; do
+		nev=$(thp_med never $m children) al=$(thp_med always $m children)
+		for cfg in $cfgs; do
+			local c=$(thp_med $cfg $m children) f=$(thp_med $cfg $m failed)
+			rows_sparse+=("| $m | $cfg | $c$([ "$f" = 0 ] && echo " (cap)") | $(calc "$c / $nev") | $(calc "$c / $al" %.1f) | $(thp_med $cfg $m huge_pct)% | $(calc "$(thp_med $cfg $m rss_kb_p50) / 1024" %.1f) | $(calc "$(thp_med $cfg $m cg_kb) / $(thp_med $cfg $m cg_children) / 1024" %.2f) | $(thp_med $cfg $m fault_p50_us) | $(thp_med $cfg $m fault_p99_us) | $(thp_med $cfg $m thp_fault_alloc) | $(thp_med $cfg $m thp_collapse_alloc) | $(thp_med $cfg $m thp_split_page) | $(thp_med $cfg $m thp_underused_split_page) | $(thp_med $cfg $m thp_deferred_split_page) |")
+		done
+	done
+	local al_t=$(thp_med always dense touch_ms_p50) al_h=$(thp_med always dense huge_pct)
+	for cfg in $cfgs; do
+		local t=$(thp_med $cfg dense touch_ms_p50) h=$(thp_med $cfg dense huge_pct)
+		rows_dense+=("| $cfg | $(thp_med $cfg dense children) | $t | $(calc "$t / $al_t") | $h% | $(calc "$h / $al_h") | $(thp_med $cfg dense fault_p50_us) | $(thp_med $cfg dense fault_p99_us) | $(thp_med $cfg dense thp_fault_alloc) | $(thp_med $cfg dense thp_fault_fallback_charge) | $(thp_med $cfg dense thp_collapse_alloc) | $(thp_med $cfg dense thp_split_page) |")
+	done
+	local al_m=$(( $(thp_med always mixed children) - 1 ))
+	for cfg in $cfgs; do
+		local s=$(( $(thp_med $cfg mixed children) - 1 ))
+		local killed=$(awk -v c=$cfg '/^run=/ && $0 ~ " cfg=" c " mode=mixed " { for (i = 1; i <= NF; i++) if ($i ~ /^victims=/) { split(substr($i, 9), a, ","); for (j in a) if (a[j] == "0") n++ } } END { print n + 0 }' "$out/thp.raw")
+		rows_mixed+=("| $cfg | $s | $(calc "$s / ($al_m > 0 ? $al_m : 1)" %.1f) | $(thp_med $cfg mixed dense_huge_pct)% | $(thp_med $cfg mixed dense_huge_end_pct | sed 's/^-1.*/killed/; s/[0-9]$/&%/') | $killed of $n_runs | $(thp_med $cfg mixed dense_touch_ms) | $(thp_med $cfg mixed thp_fault_alloc) | $(thp_med $cfg mixed thp_underused_split_page) |")
+		dat+=("$cfg $(calc "$(thp_med $cfg one children) / $(thp_med never one children)") $(calc "$(thp_med $cfg random children) / $(thp_med never random children)") $(calc "$(thp_med $cfg dense huge_pct) / 100") $(calc "$(thp_med $cfg mixed dense_huge_pct) / 100")")
+	done
+	for i in $(seq "$n_runs"); do
+		for cfg in $cfgs; do
+			runs_rows+=("$(awk -v r=$i -v c=$cfg '
+				{ delete v; for (k = 1; k <= NF; k++) { split($k, kv, "="); v[kv[1]] = kv[2] } }
+				v["run"] == r && v["cfg"] == c { b[v["mode"]] = v["blocks0"]; n[v["mode"]] = v["children"]; h[v["mode"]] = v["huge_pct"]
+					if (v["mode"] == "mixed") dh = v["dense_huge_pct"] "% / " v["dense_huge_end_pct"] "%" }
+				END { printf "| %d | %s | %s, %s, %s, %s | %s (%s%%) | %s (%s%%) | %s (%s%%) | %d, dense %s |", r, c,
+					b["dense"], b["mixed"], b["random"], b["one"], n["dense"], h["dense"], n["one"], h["one"],
+					n["random"], h["random"], n["mixed"] - 1, dh }' "$out/thp.raw")")
+		done
+	done
+	# The issue's targets for thp_reserve.
+	local r_one=$(thp_med thp_reserve one children) n_one=$(thp_med never one children) a_one=$(thp_med always one children)
+	local r_h=$(thp_med thp_reserve dense huge_pct) r_t=$(thp_med thp_reserve dense touch_ms_p50)
+	target() { # DESCRIPTION VALUE OP GOAL
+		if awk "BEGIN { exit !($2 $3 $4) }"; then echo "- $1: $2 (target $3 $4): **met**"
+		else echo "- $1: $2 (target $3 $4): **not met**, $(calc "$2 - $4" %+.2f) from the target"; fi
+	}
+	{
+		echo "# THP reservations"
+		echo
+		echo "Kernel $(make -s -C "$top/build/linux" kernelversion), QEMU/TCG, 2 vCPUs, tiered topology with node 0 (the CPUs)"
+		echo "of 1 GiB and nodes 1-2 of 256 MiB: a THP fault without direct reclaim takes"
+		echo "a huge page from the local node only, so node 0 holds the whole cgroup limit."
+		echo "Each configuration and run is a fresh boot (the free 2 MiB blocks a boot"
+		echo "starts with decide what THP=always can get); $n_runs runs per configuration,"
+		echo "interleaved; medians. VM time of these runs: $((vm_s / 60)) min ($n_runs x 6 boots)."
+		echo
+		echo "The 2018 RFC's experiment in a memory cgroup: children each map a"
+		echo "$(cf chunk_mib) MiB chunk (1/16 of the guest's $(cf mem_total_mib) MiB) and touch, in each aligned"
+		echo "2 MiB range of it, every page (dense), 1 page (one) or a random 1..512 pages"
+		echo "(random), then hold it; children are added, one after another, until the"
+		echo "first OOM kill in the cgroup, limited to $(cf limit_mib) MiB (1/4 of guest memory), or"
+		echo "4000 children (cap). No swap: only the shrinkers can free anything. mixed:"
+		echo "one dense child first, then sparse (one-page) children under the same limit."
+		echo "Before each mode (dense, mixed, random, one, in that order in each boot) the"
+		echo "page cache is dropped and memory compacted."
+		echo
+		echo "Configurations: never, always (THP enabled=never/always, no policy);"
+		echo "always_mpn256: always with khugepaged/max_ptes_none=256, which makes the"
+		echo "kernel's deferred-split shrinker split a THP with more than 256 zero-filled"
+		echo "subpages (and khugepaged collapse only ranges with at most 256 empty PTEs);"
+		echo "thp_threshold (threshold 256), thp_adaptive (threshold 256, learn_after 2),"
+		echo "thp_reserve (max_zero 256, no zero_limits entries): THP=always plus the policy."
+		echo "Knobs otherwise at their defaults: THP defrag=$(cf defrag), shrink_underused=$(cf shrink_underused);"
+		echo "khugepaged pages_to_scan=$(cf kh_pages_to_scan), scan_sleep_millisecs=$(cf kh_scan_sleep_millisecs),"
+		echo "alloc_sleep_millisecs=$(cf kh_alloc_sleep_millisecs), max_ptes_none=511 (256 in always_mpn256),"
+		echo "max_ptes_swap=$(cf kh_max_ptes_swap), max_ptes_shared=$(cf kh_max_ptes_shared), defrag=$(cf kh_defrag). Changed: NUMA demotion off"
+		echo "(so the cgroup's memory stays on node 0)."
+		echo
+		echo "## Sparse: processes before the first OOM kill"
+		echo
+		echo "| touch | configuration | processes | × never | × always | huge right after touching | RSS right after touching, MiB | memory per process, cgroup full, MiB | first-fault p50 µs | p99 µs | thp_fault_alloc | thp_collapse_alloc | thp_split_page | thp_underused_split_page | thp_deferred_split_page |"
+		echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+		printf '%s\n' "${rows_sparse[@]}"
+		echo
+		echo "processes: children that had finished touching their chunk when the first"
+		echo "OOM kill came (one of them may be its victim). huge right after touching:"
+		echo "each child's AnonHugePages (smaps_rollup) read as soon as it has touched its"
+		echo "chunk, summed over the children, over their chunks: no time for khugepaged."
+		echo "RSS right after touching: the median child's. memory per process, cgroup"
+		echo "full: the cgroup's memory.current over the children alive, at the last"
+		echo "child before the first OOM kill (kernel memory included): what a process"
+		echo "costs once the shrinker has given back what it could. first-fault latency:"
+		echo "the first touch of each 2 MiB range, over all children. The vmstat columns"
+		echo "are the mode's deltas: promotions (thp_fault_alloc at fault,"
+		echo "thp_collapse_alloc by khugepaged) and splits."
+		echo
+		echo "## Dense: every page of every range"
+		echo
+		echo "| configuration | processes | touch time per process ms | × always | huge right after touching | × always | first-fault p50 µs | p99 µs | thp_fault_alloc | thp_fault_fallback_charge | thp_collapse_alloc | thp_split_page |"
+		echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
+		printf '%s\n' "${rows_dense[@]}"
+		echo
+		echo "touch time: the median child's time to write every page of its chunk."
+		echo "thp_fault_fallback_charge: THP faults that fell back to base pages because"
+		echo "the cgroup had no room for 2 MiB (the last child's)."
+		echo
+		echo "## Mixed: one dense process, then sparse ones, one limit"
+		echo
+		echo "| configuration | sparse processes served | × always | dense: huge right after touching | dense: huge at the end | first OOM victim was the dense one | dense touch ms | thp_fault_alloc | thp_underused_split_page |"
+		echo "|---|---|---|---|---|---|---|---|---|"
+		printf '%s\n' "${rows_mixed[@]}"
+		echo
+		echo "dense: huge at the end: the dense child's AnonHugePages once the sparse"
+		echo "children had filled the cgroup (killed: the OOM killer took it; every child"
+		echo "has oom_score_adj 1000, so the victim is the largest)."
+		echo
+		echo "## Targets for thp_reserve (issue 10)"
+		echo
+		target "sparse (one) processes before OOM, × never" "$(calc "$r_one / $n_one")" '>=' 0.9
+		target "sparse (one) processes before OOM, × always" "$(calc "$r_one / $a_one" %.1f)" '>=' 6
+		target "dense huge-page coverage right after touching, × always" "$(calc "$r_h / $al_h" %.3f)" '>=' 0.95
+		target "full-touch time, × always" "$(calc "$r_t / $al_t" %.3f)" '<=' 1.05
+		echo
+		echo "## Every run"
+		echo
+		echo "In the order they ran. Free 2 MiB blocks on node 0 before each mode (the"
+		echo "state each starts from), then processes before OOM (huge right after"
+		echo "touching) per mode."
+		echo
+		echo "| run | configuration | free 2 MiB blocks before dense, mixed, random, one | dense | one | random | mixed: sparse served, dense huge after touching / at the end |"
+		echo "|---|---|---|---|---|---|---|"
+		printf '%s\n' "${runs_rows[@]}"
+	} >"$out/thp.md"
+	printf '%s\n' "${dat[@]}" >"$out/thp.dat"
+}
+
+if grep -qw thp <<<"$sections"; then
+	bench_thp || exit 1
+fi
 if grep -qw compaction <<<"$sections"; then
 	bench_compaction || exit 1
 fi
@@ -171,8 +361,10 @@ GP
 }
 chart demotion "Demotion: ratio to no policy (TCG)" "× no policy" \
 	"'$res/demotion.dat' using 2:xtic(1) title 'workload time', '' using 3 title 'demotion throughput'"
-chart thp "THP: children served and memory used (TCG)" "count / MiB" \
-	"'$res/thp.dat' using 2:xtic(1) title 'children', '' using 3 title 'memory used MiB'"
+chart thp "THP: sparse processes before OOM (× THP=never) and dense huge-page coverage (TCG; medians)" "ratio" \
+	"'$res/thp.dat' using 2:xtic(1) title 'processes, one page a range', '' using 3 title 'processes, random pages', '' using 4 title 'dense coverage', '' using 5 title 'mixed: dense coverage'"
+chart placement "Placement: the hot set's share on node 0 after a shift (TCG; medians)" "% on node 0" \
+	"'$res/placement.dat' using 2:xtic(1) title 'after 2 s', '' using 3 title '5 s', '' using 4 title '10 s', '' using 5 title 'phase end'"
 chart compaction "Compaction with 512 MiB pinned, 10 passes (TCG; medians of 5 boots)" "count" \
 	"'$res/compaction.dat' using 4:xtic(1) title 'free 2 MiB blocks after', '' using 5 title 'THP faults served (of 256)'"
 {
@@ -184,7 +376,7 @@ chart compaction "Compaction with 512 MiB pinned, 10 passes (TCG; medians of 5 b
 	echo "2 vCPUs, tiered topology (selftests/vm.sh). Under TCG, absolute times"
 	echo "are not meaningful: compare ratios within a table."
 	echo
-	for f in demotion swap thp compaction; do
+	for f in demotion swap placement thp compaction; do
 		[ -f "$res/$f.md" ] || continue
 		sed 's/^# /## /' "$res/$f.md"
 		[ -f "$res/$f.png" ] && echo && echo "![$f]($f.png)"
