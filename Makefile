@@ -54,7 +54,7 @@ BPF_CFLAGS := -g -O2 -Wall -Werror -target bpf -D__TARGET_ARCH_x86 \
 USER_CFLAGS := -O2 -g -Wall -Wextra -Werror -I$(TOP)/include -I$(B)/bpf -I$(LIBBPF_INC) \
 	-I$(SRCTREE)/tools/include/uapi
 
-.PHONY: all deps kernel tools policies loader test-tools test demo bench \
+.PHONY: all deps kernel tools policies loader test-tools test demo bench install \
 	kernel-tree kernel-patches build-each-patch checkpatch vm clean distclean help
 
 all: kernel policies loader test-tools
@@ -74,6 +74,7 @@ help:
 	@echo "make checkpatch      scripts/checkpatch.pl --strict on kernel-patch/"
 	@echo "make build-each-patch  build the kernel at every patch of the series, in order"
 	@echo "                     (FROM=N: from patch N on, when those before it are checked)"
+	@echo "make install         mmpolicy, its systemd unit and /etc/mmpolicy.conf (PREFIX, DESTDIR)"
 	@echo "make clean           remove build outputs but keep the kernel tree and objects"
 
 deps:
@@ -178,6 +179,17 @@ bench: all
 
 vm: all
 	@$(TOP)/selftests/vm.sh --topology $(or $(TOPOLOGY),tiered) --shell
+
+# The loader, its systemd unit and an example configuration (kept if one
+# is there): what README.md's "Running it at boot" installs.
+PREFIX ?= /usr/local
+install: loader
+	install -D -m 0755 $(LOADER) $(DESTDIR)$(PREFIX)/sbin/mmpolicy
+	sed 's|/usr/local/sbin/mmpolicy|$(PREFIX)/sbin/mmpolicy|' loader/mmpolicy.service | \
+		install -D -m 0644 /dev/stdin $(DESTDIR)/etc/systemd/system/mmpolicy.service
+	[ -e $(DESTDIR)/etc/mmpolicy.conf ] || \
+		install -D -m 0644 loader/mmpolicy.conf.example $(DESTDIR)/etc/mmpolicy.conf
+	@echo "installed; then: systemctl daemon-reload && systemctl enable --now mmpolicy"
 
 clean:
 	rm -rf $(B)/bpf $(B)/bin $(B)/libbpf $(B)/bpftool $(B)/vm

@@ -50,6 +50,17 @@ int attach_error(const struct kind *k, const char *name, int e)
 	}
 }
 
+/*
+ * The kernel's links could not be read (@e, -errno): what is attached is
+ * unknown, so change nothing rather than guess "nothing".
+ */
+static int links_error(const struct kind *k, int e)
+{
+	err("cannot tell which %s policy is attached: reading the kernel's links failed: %s",
+	    k->name, strerror(-e));
+	return EXIT_FAIL;
+}
+
 static int prepare(const char *obj_arg, int nsets, char **sets,
 		   struct bpf_object **objp, struct bpf_map **maps)
 {
@@ -75,6 +86,8 @@ int cmd_load(const char *obj_arg, int nsets, char **sets)
 	size_t k;
 
 	ret = check_env(true);
+	if (!ret)
+		ret = lock_state();
 	if (ret)
 		return ret;
 	ret = prepare(obj_arg, nsets, sets, &obj, maps);
@@ -83,9 +96,12 @@ int cmd_load(const char *obj_arg, int nsets, char **sets)
 
 	/* Check every kind first: attach all of the object or none of it. */
 	for (k = 0; k < NR_KINDS; k++) {
-		if (maps[k] && hook_is_ejected(&kinds[k]))
+		if (!maps[k])
+			continue;
+		if (hook_is_ejected(&kinds[k]))
 			remove_ejected(&kinds[k]);
-		if (maps[k] && !find_attached(&kinds[k], &cur)) {
+		ret = find_attached(&kinds[k], &cur);
+		if (!ret) {
 			char name[64] = "?";
 
 			read_sysfs(&kinds[k], "policy", name, sizeof(name));
@@ -94,7 +110,14 @@ int cmd_load(const char *obj_arg, int nsets, char **sets)
 			ret = EXIT_CONFLICT;
 			goto out_close;
 		}
+		if (ret != -ENOENT) {
+			ret = links_error(&kinds[k], ret);
+			goto out_close;
+		}
 	}
+	for (k = 0; k < NR_KINDS; k++)
+		if (maps[k])
+			clear_stale_pin(&kinds[k]);
 	mkdir(PIN_ROOT, 0700);
 	for (k = 0; k < NR_KINDS; k++) {
 		if (!maps[k])
@@ -114,7 +137,8 @@ int cmd_load(const char *obj_arg, int nsets, char **sets)
 	for (k = 0; k < NR_KINDS; k++) {
 		if (!links[k])
 			continue;
-		write_meta(&kinds[k], obj_arg, nsets, sets);
+		write_meta(&kinds[k], link_id_of(bpf_link__fd(links[k])),
+			   map_id_of(bpf_map__fd(maps[k])), obj_arg, nsets, sets);
 		printf("%s: attached '%s' (pinned at " PIN_ROOT "/%s)\n",
 		       kinds[k].name, bpf_map__name(maps[k]), kinds[k].name);
 		bpf_link__disconnect(links[k]);
@@ -141,7 +165,10 @@ static int unload_kind(const struct kind *k, bool quiet)
 	char name[64] = "?";
 	int ret;
 
-	if (find_attached(k, &cur)) {
+	ret = find_attached(k, &cur);
+	if (ret && ret != -ENOENT)
+		return links_error(k, ret);
+	if (ret) {
 		unpin(k);
 		if (!quiet)
 			printf("%s: no policy attached\n", k->name);
@@ -171,6 +198,8 @@ int cmd_unload(const char *what)
 	size_t i;
 
 	ret = check_env(false);
+	if (!ret)
+		ret = lock_state();
 	if (ret)
 		return ret;
 	if (strcmp(what, "all")) {

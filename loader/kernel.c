@@ -196,11 +196,16 @@ int find_attached(const struct kind *k, struct attached *a)
 	a->link_id = 0;
 	vmlinux = btf__load_vmlinux_btf();
 	if (!vmlinux)
-		return -errno;
+		return errno ? -errno : -EIO;
 	if (!read_sysfs(k, "link_id", buf, sizeof(buf)))
 		live = strtoul(buf, NULL, 10);
-	while ((ret || (live && a->link_id != live)) &&
-	       !bpf_link_get_next_id(id, &id)) {
+	while (ret || (live && a->link_id != live)) {
+		if (bpf_link_get_next_id(id, &id)) {
+			/* The end of the list, or links we may not walk. */
+			if (ret && errno != ENOENT)
+				ret = -errno;
+			break;
+		}
 		fd = bpf_link_get_fd_by_id(id);
 		if (fd < 0)
 			continue;
@@ -231,6 +236,24 @@ int find_attached(const struct kind *k, struct attached *a)
 	}
 	btf__free(vmlinux);
 	return ret;
+}
+
+__u32 link_id_of(int fd)
+{
+	struct bpf_link_info li;
+	__u32 len = sizeof(li);
+
+	memset(&li, 0, sizeof(li));
+	return bpf_link_get_info_by_fd(fd, &li, &len) ? 0 : li.id;
+}
+
+__u32 map_id_of(int fd)
+{
+	struct bpf_map_info mi;
+	__u32 len = sizeof(mi);
+
+	memset(&mi, 0, sizeof(mi));
+	return bpf_map_get_info_by_fd(fd, &mi, &len) ? 0 : mi.id;
 }
 
 int detach_link(__u32 link_id)

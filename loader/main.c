@@ -4,7 +4,9 @@
  * cmd_*() function, usage and each command's --help. What the files of the
  * loader do is listed in mmpolicy.h.
  */
+#include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -81,6 +83,44 @@ static const struct command_help helps[] = {
 "For each hook the kernel has: the attached policy, its link, map and\n"
 "program ids, where it was loaded from, when, with which tunables, and the\n"
 "kernel's counters (calls, overrides, invalid answers, fallbacks).\n" },
+	{ "top",
+"usage: mmpolicy top [--interval SECONDS] [--count N] [--json]\n"
+"\n"
+"A live view: for each hook, its policy and state, calls, overrides,\n"
+"invalid answers and fallbacks per second, and how often the kernel has\n"
+"ejected a policy from it; for each node, the pages demoted from it and\n"
+"promoted to it per second. On a terminal it refreshes in place; piped,\n"
+"it prints a block per interval; --json prints one JSON object per line.\n"
+"Needs no privileges.\n"
+"\n"
+"  --interval SECONDS  between samples (default 2; 0.1 to 3600)\n"
+"  --count N           stop after N samples (default: until Ctrl-C)\n"
+"  --json              one JSON object per sample, for scripts\n" },
+	{ "apply",
+"usage: mmpolicy apply FILE [--watch [--interval SECONDS]]\n"
+"\n"
+"Make the hooks what FILE says (README.md, \"Configuration\"): a\n"
+"[HOOK] section per hook with 'policy = OBJ', any 'set = VAR=VALUE' and\n"
+"'entry MAP KEY = VALUE' lines. The whole file and every policy it names\n"
+"are checked first; if any is wrong, nothing changes. Then each hook gets\n"
+"its policy: left as it is if mmpolicy attached that policy with those\n"
+"tunables, swapped if another policy is attached (maps carry over),\n"
+"loaded if none is. A map the file gives entries for holds exactly those\n"
+"entries afterwards. A hook the file does not name is given back to the\n"
+"kernel. Applying a file twice changes nothing the second time.\n"
+"\n"
+"  --watch       stay, and apply FILE again whenever a hook drifts from it\n"
+"                (the kernel ejected its policy, someone detached or\n"
+"                swapped it); a hook re-applied 3 times in 600 s is left\n"
+"                to the kernel until SIGHUP, which also re-reads FILE.\n"
+"                SIGTERM ends it and leaves the policies attached. This is\n"
+"                what the systemd unit (loader/mmpolicy.service) runs.\n"
+"  --interval SECONDS  how often --watch looks (default 2)\n" },
+	{ "restore",
+"usage: mmpolicy restore\n"
+"\n"
+"Give every hook back to the kernel: detach every policy, ejected ones\n"
+"included, and remove their pins and records. The same as 'unload all'.\n" },
 	{ "info",
 "usage: mmpolicy info OBJ\n"
 "\n"
@@ -105,6 +145,37 @@ static bool command_help(const char *cmd)
 	return false;
 }
 
+/* --interval SECONDS, decimals allowed: 0.1 to 3600. */
+static int parse_interval(const char *arg, long *ms)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(arg, &end);
+	if (errno || end == arg || *end || !(v >= 0.1 && v <= 3600)) {
+		err("--interval %s: expected seconds, 0.1 to 3600", arg);
+		return EXIT_USAGE;
+	}
+	*ms = (long)(v * 1000 + 0.5);
+	return EXIT_OK;
+}
+
+static int parse_count(const char *arg, int *count)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(arg, &end, 10);
+	if (errno || end == arg || *end || v < 1 || v > INT_MAX) {
+		err("--count %s: expected a number of samples, 1 or more", arg);
+		return EXIT_USAGE;
+	}
+	*count = v;
+	return EXIT_OK;
+}
+
 static void usage(FILE *f)
 {
 	fprintf(f,
@@ -116,6 +187,10 @@ static void usage(FILE *f)
 "                                  with those in OBJ, keeping their maps\n"
 "  unload KIND|all                 detach (KIND: demotion, thp, compaction, promotion)\n"
 "  status [--json]                 attached policies and the kernel's counters\n"
+"  top [--interval S] [--count N] [--json]\n"
+"                                  live view: calls/s, ejections, node traffic\n"
+"  apply FILE [--watch]            make the hooks what a configuration says\n"
+"  restore                         detach every policy: the kernel decides\n"
 "  info OBJ                        the policies and tunables in OBJ\n"
 "  list-builtin                    policies built into this binary\n"
 "\n"
@@ -137,13 +212,17 @@ int main(int argc, char **argv)
 		{ "expect", required_argument, NULL, 'e' },
 		{ "fresh", no_argument, NULL, 'f' },
 		{ "verbose", no_argument, NULL, 'v' },
+		{ "interval", required_argument, NULL, 'i' },
+		{ "count", required_argument, NULL, 'c' },
+		{ "watch", no_argument, NULL, 'w' },
 		{ "help", no_argument, NULL, 'h' },
 		{}
 	};
 	char **sets = calloc(argc, sizeof(char *));
 	char **expects = calloc(argc, sizeof(char *));
-	bool json = false, fresh = false;
-	int nsets = 0, nexpects = 0, opt;
+	bool json = false, fresh = false, watching = false;
+	int nsets = 0, nexpects = 0, opt, count = 0;
+	long interval_ms = 2000;
 	const char *cmd;
 
 	if (!sets || !expects) {
@@ -174,6 +253,15 @@ int main(int argc, char **argv)
 		case 'e': expects[nexpects++] = optarg; break;
 		case 'f': fresh = true; break;
 		case 'v': verbose = true; break;
+		case 'w': watching = true; break;
+		case 'i':
+			if (parse_interval(optarg, &interval_ms))
+				return EXIT_USAGE;
+			break;
+		case 'c':
+			if (parse_count(optarg, &count))
+				return EXIT_USAGE;
+			break;
 		case 'h':
 			if (command_help(cmd))
 				return EXIT_OK;
@@ -193,6 +281,12 @@ int main(int argc, char **argv)
 		return cmd_unload(argv[0]);
 	if ((!strcmp(cmd, "status") || !strcmp(cmd, "list")) && argc == 0)
 		return cmd_status(json);
+	if (!strcmp(cmd, "top") && argc == 0)
+		return cmd_top(interval_ms, count, json);
+	if (!strcmp(cmd, "apply") && argc == 1)
+		return cmd_apply(argv[0], watching, interval_ms);
+	if (!strcmp(cmd, "restore") && argc == 0)
+		return cmd_restore();
 	if (!strcmp(cmd, "info") && argc == 1)
 		return cmd_info(argv[0]);
 	if (!strcmp(cmd, "list-builtin") && argc == 0)

@@ -21,6 +21,9 @@
  *   swap.c       the command swap: --expect, compare-and-swap, roll-back
  *   carryover.c  maps carried over a swap from the attached policy
  *   status.c     the command status, as text or JSON
+ *   top.c        the command top: a live view of the hooks and of tiering
+ *   config.c     the commands apply (a configuration file, --watch for
+ *                the systemd unit) and restore
  *   json.c       a small JSON writer (json.h)
  */
 #ifndef MMPOLICY_H
@@ -89,20 +92,25 @@ const struct btf_type *ops_value_type(const struct btf *vmlinux,
 int read_prog_ids(const struct btf *vmlinux, const struct btf_type *vt,
 		  int mfd, __u32 value_size, __u32 *ids, int *nr);
 int find_attached(const struct kind *k, struct attached *a);
+__u32 link_id_of(int fd);
+__u32 map_id_of(int fd);
 int detach_link(__u32 link_id);
 
 /* state.c */
 struct meta {
-	char object[256];
-	char set[256];
+	char object[4096];
+	char set[1024];
 	long loaded;
 };
 
+int lock_state(void);
+void unlock_state(void);
 void pin_path(const struct kind *k, char *buf, size_t len);
+void clear_stale_pin(const struct kind *k);
 void unpin(const struct kind *k);
-void write_meta(const struct kind *k, const char *obj_arg, int nsets,
-		char **sets);
-void read_meta(const struct kind *k, struct meta *m);
+void write_meta(const struct kind *k, __u32 link_id, __u32 map_id,
+		const char *obj_arg, int nsets, char **sets);
+void read_meta(const struct kind *k, const struct attached *a, struct meta *m);
 
 /* object.c: maps[] has NR_KINDS slots, the object's policy of each kind. */
 int open_prepared(const char *obj_arg, int nsets, char **sets,
@@ -153,5 +161,12 @@ void free_old_maps(struct old_maps *om);
 
 /* status.c */
 int cmd_status(bool json);
+
+/* top.c */
+int cmd_top(long interval_ms, int count, bool json);
+
+/* config.c */
+int cmd_apply(const char *path, bool watching, long interval_ms);
+int cmd_restore(void);
 
 #endif /* MMPOLICY_H */

@@ -125,7 +125,7 @@ int cmd_status(bool json)
 			continue;
 		attached = !find_attached(k, &a);
 		if (attached)
-			read_meta(k, &m);
+			read_meta(k, &a, &m);
 		else
 			memset(&m, 0, sizeof(m));
 		if (json)

@@ -7,40 +7,94 @@
  */
 #include <bpf/bpf.h>
 #include <errno.h>
+#include <linux/capability.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "mmpolicy.h"
 
+/* Raise or lower CAP_SYS_ADMIN in the effective set; it stays permitted. */
+static int set_sys_admin(bool on)
+{
+	struct __user_cap_header_struct hdr = {
+		.version = _LINUX_CAPABILITY_VERSION_3,
+	};
+	struct __user_cap_data_struct data[2];
+
+	if (syscall(SYS_capget, &hdr, data))
+		return -errno;
+	if (on)
+		data[0].effective |= 1U << CAP_SYS_ADMIN;
+	else
+		data[0].effective &= ~(1U << CAP_SYS_ADMIN);
+	return syscall(SYS_capset, &hdr, data) ? -errno : 0;
+}
+
 /*
- * libbpf writes a struct_ops map's value only while attaching it. Attaching
- * to an occupied hook fails with -EBUSY from the kernel but leaves the map
- * written and ready, which is all BPF_LINK_UPDATE needs. Any other refusal
- * (no CAP_SYS_ADMIN, bpf_mm_policy.disable=1, ...) is reported as for load.
+ * The kernel's enum bpf_struct_ops_state (include/linux/bpf.h), which is
+ * not uapi: a map written and ready to be attached or swapped in.
+ */
+#define STRUCT_OPS_STATE_READY	3
+
+/* Has the struct_ops map @map been written (state READY)? */
+static bool map_is_ready(struct bpf_map *map)
+{
+	__u32 zero = 0, size = bpf_map__value_size(map), state = 0;
+	unsigned char *value;
+
+	value = calloc(1, size);
+	if (!value)
+		return false;
+	/* struct bpf_struct_ops_common_value { refcount_t; state; } */
+	if (size >= 8 && !bpf_map_lookup_elem(bpf_map__fd(map), &zero, value))
+		memcpy(&state, value + 4, sizeof(state));
+	free(value);
+	return state == STRUCT_OPS_STATE_READY;
+}
+
+/*
+ * libbpf writes a struct_ops map's value only while attaching it, and
+ * BPF_LINK_UPDATE needs the map written. So attach with CAP_SYS_ADMIN
+ * lowered: the kernel writes the map, then refuses to install it
+ * (bpf_mm_hook_reg() checks the capability before anything else), and
+ * the new policy never runs before the compare-and-swap, whatever the
+ * hook holds meanwhile.
  * Return: an exit code.
  */
 static int make_ready(struct bpf_map *map, const struct kind *k)
 {
 	struct bpf_link *link;
-	int e;
+	int ret, e;
 
-	link = bpf_map__attach_struct_ops(map);
-	if (!link) {
-		e = errno;
-		if (e == EBUSY)
-			return EXIT_OK;
-		return attach_error(k, bpf_map__name(map), e);
+	ret = set_sys_admin(false);
+	if (ret) {
+		err("cannot lower CAP_SYS_ADMIN to prepare the %s policy: %s",
+		    k->name, strerror(-ret));
+		return EXIT_FAIL;
 	}
-	/* The hook was empty: someone unloaded in the meantime. Undo. */
-	bpf_link__destroy(link);
-	err("no %s policy is attached any more: nothing to swap (use 'mmpolicy load')",
-	    k->name);
-	return EXIT_CONFLICT;
+	link = bpf_map__attach_struct_ops(map);
+	e = errno;
+	ret = set_sys_admin(true);
+	if (link) {
+		/* Only a kernel without the capability check gets here. */
+		bpf_link__destroy(link);
+		err("the kernel attached the %s policy without CAP_SYS_ADMIN: refusing to swap on this kernel",
+		    k->name);
+		return EXIT_FAIL;
+	}
+	if (ret) {
+		err("cannot raise CAP_SYS_ADMIN again: %s", strerror(-ret));
+		return EXIT_FAIL;
+	}
+	if (!map_is_ready(map))
+		return attach_error(k, bpf_map__name(map), e);
+	return EXIT_OK;
 }
 
 /*
@@ -201,6 +255,8 @@ static int swap_error(const struct swap_kind *sk, int ret)
 		err("the %s compare-and-swap lost: the policy was detached or ejected meanwhile",
 		    sk->k->name);
 		return EXIT_CONFLICT;
+	case EACCES:
+		return attach_error(sk->k, bpf_map__name(sk->map), EACCES);
 	default:
 		err("swapping the %s policy failed: %s", sk->k->name,
 		    strerror(-ret));
@@ -229,15 +285,6 @@ static bool roll_back(struct swap_kind *sk, size_t upto)
 		err("%s: rolled back to '%s'", sk[i].k->name, sk[i].old_name);
 	}
 	return ok;
-}
-
-static __u32 map_id_of(int fd)
-{
-	struct bpf_map_info mi;
-	__u32 len = sizeof(mi);
-
-	memset(&mi, 0, sizeof(mi));
-	return bpf_map_get_info_by_fd(fd, &mi, &len) ? 0 : mi.id;
 }
 
 /*
@@ -270,7 +317,8 @@ static void report_partial(const struct swap_kind *sk, const char *obj_arg,
 		read_sysfs(k, "policy", name, sizeof(name));
 		new_id = map_id_of(bpf_map__fd(sk[i].map));
 		if (new_id && cur.map_id == new_id) {
-			write_meta(k, obj_arg, nsets, sets);
+			write_meta(k, cur.link_id, cur.map_id, obj_arg, nsets,
+				   sets);
 			err("%s: the new policy '%s' (map %u) is attached now",
 			    k->name, name, cur.map_id);
 		} else {
@@ -332,6 +380,8 @@ int cmd_swap(const char *obj_arg, int nsets, char **sets, int nexpects,
 	for (k = 0; k < NR_KINDS; k++)
 		sk[k].lfd = sk[k].ofd = -1;
 	ret = check_env(true);
+	if (!ret)
+		ret = lock_state();
 	if (ret)
 		return ret;
 	ret = open_prepared(obj_arg, nsets, sets, &obj, maps);
@@ -383,7 +433,8 @@ int cmd_swap(const char *obj_arg, int nsets, char **sets, int nexpects,
 	for (k = 0; !ret && k < NR_KINDS; k++) {
 		if (!maps[k])
 			continue;
-		write_meta(&kinds[k], obj_arg, nsets, sets);
+		write_meta(&kinds[k], link_id_of(sk[k].lfd),
+			   map_id_of(bpf_map__fd(maps[k])), obj_arg, nsets, sets);
 		printf("%s: swapped '%s' -> '%s' atomically in %.1f us\n",
 		       kinds[k].name, sk[k].old_name, bpf_map__name(maps[k]),
 		       sk[k].us);

@@ -144,3 +144,16 @@ attached_map() {
 }
 # map_entries ID: how many entries map ID holds.
 map_entries() { "$BPFTOOL" map dump id "$1" -j | jq length; }
+
+# map_kv MAP: "key=value ..." of the BPF map named MAP, sorted: keys
+# and values as little-endian integers, values signed.
+map_kv() {
+	"$BPFTOOL" -j map dump name "$1" | python3 -c '
+import json, sys
+kv = []
+for e in json.load(sys.stdin):
+    k = int.from_bytes(bytes(int(b, 16) for b in e["key"]), "little")
+    v = int.from_bytes(bytes(int(b, 16) for b in e["value"]), "little", signed=True)
+    kv.append("%d=%d" % (k, v))
+print(" ".join(sorted(kv)))'
+}
