@@ -709,11 +709,14 @@ static int watch(const char *path, struct config *c, long interval_ms)
 		if (got_hup) {
 			got_hup = 0;
 			printf("SIGHUP: reading %s again\n", path);
-			if (!parse_config(path, &fresh) && !check_config(&fresh)) {
+			if (parse_config(path, &fresh)) {
+				printf("keeping the configuration applied last\n");
+			} else if (check_config(&fresh)) {
+				free_config(&fresh);
+				printf("keeping the configuration applied last\n");
+			} else {
 				free_config(c);
 				*c = fresh;
-			} else {
-				printf("keeping the configuration applied last\n");
 			}
 			memset(&w, 0, sizeof(w));
 		} else if (!drifted(c, &w)) {
