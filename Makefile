@@ -34,6 +34,9 @@ JOBS ?= $(shell nproc)
 
 LIBBPF_OBJ := $(B)/libbpf/lib64/libbpf.a
 LIBBPF_INC := $(B)/libbpf/include
+# So that a fix to the tree's libbpf (kernel-patch/) rebuilds what links it;
+# empty before the tree exists, which builds it anyway.
+LIBBPF_SRCS := $(wildcard $(SRCTREE)/tools/lib/bpf/*.[ch])
 BPFTOOL := $(B)/bpftool/bpftool
 VMLINUX_H := $(B)/bpf/vmlinux.h
 
@@ -55,7 +58,8 @@ USER_CFLAGS := -O2 -g -Wall -Wextra -Werror -I$(TOP)/include -I$(B)/bpf -I$(LIBB
 	-I$(SRCTREE)/tools/include/uapi
 
 .PHONY: all deps kernel tools policies loader test-tools test demo bench install \
-	kernel-tree kernel-patches build-each-patch checkpatch vm clean distclean help
+	kernel-tree kernel-patches build-each-patch checkpatch vm clean distclean help \
+	fuzz fuzz-run
 
 all: kernel policies loader test-tools
 
@@ -67,6 +71,8 @@ help:
 	@echo "make bench           the benchmarks in the VM (demotion, swap, placement, THP,"
 	@echo "                     compaction; ~70 min): bench/results/README.md"
 	@echo "make all             build kernel, libbpf/bpftool, policies, loader, test tools"
+	@echo "make fuzz            libFuzzer over opening policy objects and --set, FUZZ_SECONDS"
+	@echo "                     (60); fails on any crash, leak or timeout"
 	@echo "make vm              boot the VM with a shell (TOPOLOGY=tiered|flat)"
 	@echo "make kernel-tree     build/linux: pristine 6.12 + kernel-patch/ as git commits"
 	@echo "                     (FLAVOUR=debug: also build/linux-debug, a worktree at its HEAD)"
@@ -107,7 +113,7 @@ checkpatch: kernel-tree
 # .struct_ops.link and link updates.
 tools: $(LIBBPF_OBJ) $(BPFTOOL)
 
-$(LIBBPF_OBJ): | kernel-tree
+$(LIBBPF_OBJ): $(LIBBPF_SRCS) | kernel-tree
 	@echo "==> libbpf (from the 6.12 tree)"
 	@$(MAKE) -s -C $(SRCTREE)/tools/lib/bpf BUILD_STATIC_ONLY=1 \
 		OBJDIR=$(B)/libbpf/obj DESTDIR=$(B)/libbpf prefix= \
@@ -168,6 +174,48 @@ $(B)/bin/%: selftests/tools/%.c
 	@mkdir -p $(B)/bin
 	@$(CC) -O2 -g -Wall -Wextra -Werror -I$(TOP)/include $< -o $@
 
+# libFuzzer (clang-19, ASan, UBSan) over what the loader does with an object
+# and --set before the kernel sees it: loader/fuzz/fuzz_policy.c. Its seeds
+# are build/bpf's objects, whole and broken (loader/fuzz/make-corpus.py).
+# Those need vmlinux.h, so the kernel's build: where vmlinux.h and the
+# kernel tree exist they are taken as they are (make -o), so that fuzzing
+# never rebuilds or re-patches the kernel; a clean tree builds it once.
+FUZZ_SECONDS ?= 60
+FUZZ_BIN := $(B)/fuzz/fuzz_policy
+FUZZ_LIBBPF := $(B)/fuzz/libbpf/lib64/libbpf.a
+FUZZ_SRCS := loader/fuzz/fuzz_policy.c $(addprefix loader/,object.c tunables.c log.c kernel.c)
+FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=undefined
+
+fuzz: deps
+	@$(MAKE) -s $(if $(wildcard $(VMLINUX_H)),-o $(VMLINUX_H)) \
+		$(if $(wildcard $(SRCTREE)/tools/lib/bpf),-o kernel-tree) fuzz-run
+
+fuzz-run: $(FUZZ_BIN) policies
+	@rm -rf $(B)/fuzz/corpus/seed
+	@python3 loader/fuzz/make-corpus.py --bpftool $(BPFTOOL) \
+		--host-object "$$($(CC) -print-file-name=crt1.o)" \
+		$(B)/fuzz/corpus/seed $(POLICY_OBJS) $(TESTPROG_OBJS)
+	@loader/fuzz/run.sh $(FUZZ_BIN) $(B)/fuzz/corpus $(FUZZ_SECONDS)
+
+# libbpf again, from the same tree, instrumented: malformed ELF and BTF are
+# parsed there. Two UBSan checks are off in it: memcpy(p, NULL, 0) from
+# empty sections, and loads from where the object puts them, misaligned in
+# a broken one, are its habits and harmless on x86.
+$(FUZZ_LIBBPF): $(LIBBPF_SRCS) | kernel-tree
+	@echo "==> libbpf for the fuzzer (clang-19, ASan, UBSan, libFuzzer coverage; ~30 s)"
+	@$(MAKE) -s -C $(SRCTREE)/tools/lib/bpf BUILD_STATIC_ONLY=1 CC=$(CLANG) \
+		EXTRA_CFLAGS="-g -O1 -fsanitize=fuzzer-no-link $(FUZZ_SAN) \
+		-fno-sanitize=nonnull-attribute,alignment" OBJDIR=$(B)/fuzz/libbpf/obj \
+		DESTDIR=$(B)/fuzz/libbpf prefix= INCLUDEDIR=/include install >/dev/null
+
+# --wrap: the fuzzer says this machine has every hook (fuzz_policy.c).
+$(FUZZ_BIN): $(FUZZ_SRCS) $(LOADER_HDRS) $(B)/bpf/builtin_policies.h $(FUZZ_LIBBPF)
+	@echo "  CLANG   $(FUZZ_SRCS) -> $(notdir $@)"
+	@$(CLANG) -g -O1 -fsanitize=fuzzer $(FUZZ_SAN) -Wall -Wextra -Werror \
+		-I$(TOP)/include -I$(B)/bpf -I$(B)/fuzz/libbpf/include \
+		-I$(SRCTREE)/tools/include/uapi $(FUZZ_SRCS) $(FUZZ_LIBBPF) -lelf -lz \
+		-Wl,--wrap=kernel_has_kind -o $@
+
 test: all
 	@$(TOP)/selftests/run.sh
 
@@ -192,7 +240,7 @@ install: loader
 	@echo "installed; then: systemctl daemon-reload && systemctl enable --now mmpolicy"
 
 clean:
-	rm -rf $(B)/bpf $(B)/bin $(B)/libbpf $(B)/bpftool $(B)/vm
+	rm -rf $(B)/bpf $(B)/bin $(B)/libbpf $(B)/bpftool $(B)/vm $(B)/fuzz
 
 distclean:
 	rm -rf $(B)

@@ -31,6 +31,16 @@ static const struct btf_type *rodata_of(struct bpf_object *obj, void **data,
 	return NULL;
 }
 
+/*
+ * Does the variable lie within the datasec's @sz bytes? Its offset comes
+ * from the object's symbol table, so anything up to 4 GiB: offset + size
+ * could wrap around in 32 bits.
+ */
+static bool var_in_data(const struct btf_var_secinfo *vs, size_t sz)
+{
+	return vs->size <= sz && vs->offset <= sz - vs->size;
+}
+
 /* How a tunable is stored, from its BTF type. */
 struct tunable_type {
 	unsigned int bits;
@@ -165,14 +175,19 @@ static int parse_tunable(const char *name, const char *val,
 	return EXIT_OK;
 }
 
+/* Through memcpy: a broken object may place the variable misaligned. */
 static void store_tunable(void *p, __u32 size, __u64 v)
 {
+	union { __u8 u8; __u16 u16; __u32 u32; __u64 u64; } x;
+
 	switch (size) {
-	case 1: *(__u8 *)p = v; break;
-	case 2: *(__u16 *)p = v; break;
-	case 4: *(__u32 *)p = v; break;
-	case 8: *(__u64 *)p = v; break;
+	case 1: x.u8 = v; break;
+	case 2: x.u16 = v; break;
+	case 4: x.u32 = v; break;
+	case 8: x.u64 = v; break;
+	default: return;
 	}
+	memcpy(p, &x, size);
 }
 
 /* --set NAME=VALUE: patch a `const volatile` variable in .rodata. */
@@ -208,7 +223,7 @@ int apply_set(struct bpf_object *obj, const char *assign)
 		var = btf__type_by_id(btf, vs->type);
 		if (strcmp(btf__name_by_offset(btf, var->name_off), name))
 			continue;
-		if (vs->offset + vs->size > sz ||
+		if (!var_in_data(vs, sz) ||
 		    (vs->size != 1 && vs->size != 2 && vs->size != 4 &&
 		     vs->size != 8) ||
 		    tunable_type_of(btf, var->type, vs->size, &tt)) {
@@ -245,7 +260,7 @@ void print_tunables(struct bpf_object *obj)
 		__u64 v = 0;
 
 		var = btf__type_by_id(btf, vs->type);
-		if (vs->size > 8 || vs->offset + vs->size > sz ||
+		if (vs->size > 8 || !var_in_data(vs, sz) ||
 		    tunable_type_of(btf, var->type, vs->size, &tt))
 			continue;
 		memcpy(&v, data + vs->offset, vs->size);

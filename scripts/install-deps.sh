@@ -13,6 +13,8 @@ PKGS=(
 	# BPF toolchain (bookworm's libbpf/bpftool are too old; we build the
 	# 6.12 tree's own, which needs these)
 	clang-19 llvm-19 libcap-dev
+	# make fuzz: libFuzzer and the sanitizers' runtimes for clang-19
+	libclang-rt-19-dev
 	# the VM
 	qemu-system-x86 qemu-utils
 	# guest-side test helpers
