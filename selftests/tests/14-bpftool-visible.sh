@@ -25,3 +25,18 @@ mmpolicy load "$dir/p.bpf.o" >/dev/null || fail "load from $dir"
 obj=$(mmpolicy status --json | jq -r .demotion.object)
 echo "object as status --json gives it: $obj"
 check "status --json gives the path back whole" [ "$obj" = "$dir/p.bpf.o" ]
+
+# Control characters are escaped, not dropped: a tab comes back a tab. A
+# byte that is not UTF-8 comes back as the character of its number (0xff,
+# U+00FF), so the output is still JSON.
+for name in $'tab\there' $'not-utf8-\xff'; do
+	d=/tmp/$name
+	mkdir -p "$d" && cp "$BPFO/most_free.bpf.o" "$d/p.bpf.o" || fail "copy the object"
+	mmpolicy unload demotion >/dev/null || fail "unload"
+	mmpolicy load "$d/p.bpf.o" >/dev/null || fail "load from $d"
+	obj=$(mmpolicy status --json | jq -r .demotion.object) || fail "status --json does not parse with $d"
+	want=$(printf '%s' "$d/p.bpf.o" | iconv -f latin1 -t utf-8)
+	[ "$name" = "${name#not-utf8}" ] && want=$d/p.bpf.o
+	echo "object as status --json gives it: $(printf '%q' "$obj")"
+	check "status --json gives $(printf '%q' "$d") back" [ "$obj" = "$want" ]
+done

@@ -18,6 +18,16 @@ echo "$out" | sed 's/^/  /'
 check "the kernel refuses a non-root bpftool too" [ $rc -ne 0 ]
 check "with EPERM" grep -q 'Operation not permitted' <<<"$out"
 check "nothing was attached" [ "$(policy_of demotion)" = none ]
+# The control: the same command as root attaches, so the refusal above is
+# the kernel's privilege check and not a command that could never work.
+mkdir -p /sys/fs/bpf/ctl
+out=$("$BPFTOOL" struct_ops register "$BPFO/one_node.bpf.o" /sys/fs/bpf/ctl 2>&1); rc=$?
+echo "bpftool as root: rc=$rc"
+check "as root the same bpftool command attaches" [ $rc -eq 0 -a "$(policy_of demotion)" = one_node ]
+rm -rf /sys/fs/bpf/ctl
+# The last reference to a link from bpffs is dropped from a workqueue.
+for i in $(seq 50); do [ "$(policy_of demotion)" = none ] && break; sleep 0.1; done
+check "and its policy goes with its pinned link" [ "$(policy_of demotion)" = none ]
 
 mmpolicy load one_node || fail "load one_node"
 out=$(mmpolicy load most_free 2>&1); rc=$?

@@ -26,6 +26,7 @@ expect 3 "is not an ELF file" "$MMPOLICY" load /tmp/junk.o
 expect 3 "ELF file but not a BPF object" "$MMPOLICY" load /bin/true
 expect 3 "not a valid BPF object" "$MMPOLICY" load /tmp/truncated.o
 expect 3 "contains no memory policy" "$MMPOLICY" load "$BPFO/no_policy.bpf.o"
+expect 3 "has two demotion policies (dup_kind_a, dup_kind_b)" "$MMPOLICY" load "$BPFO/dup_kind.bpf.o"
 expect 3 'SEC(".struct_ops.link")' "$MMPOLICY" load "$BPFO/legacy_map.bpf.o"
 expect 1 "only read is supported" "$MMPOLICY" load "$BPFO/writes_ctx.bpf.o"
 expect 1 "verifier rejected" "$MMPOLICY" load "$BPFO/sleepable.bpf.o"
@@ -42,3 +43,16 @@ out=$("$BPFTOOL" struct_ops register "$BPFO/legacy_map.bpf.o" 2>&1); rc=$?
 echo "bpftool register of a .struct_ops map: exit $rc: $(tail -1 <<<"$out")"
 check "the kernel refuses a link-less registration" [ $rc -ne 0 -a "$(policy_of demotion)" = none ]
 check "with EOPNOTSUPP" grep -q 'Operation not supported' <<<"$out"
+
+# An object of two kinds, one of which is taken: neither kind is attached,
+# and the policy that holds the taken hook is untouched.
+mmpolicy load thp_threshold >/dev/null || fail "load thp_threshold"
+seq0=$(cat "$HOOKS/thp/attach_seq")
+out=$("$MMPOLICY" load "$BPFO/two_kinds.bpf.o" 2>&1); rc=$?
+echo "two_kinds with thp taken: exit $rc: $out"
+check "is refused with exit 5" [ $rc -eq 5 ]
+check "naming the taken hook" grep -q 'a thp policy is already attached' <<<"$out"
+check "its demotion half was not attached" [ "$(policy_of demotion)" = none ]
+check "nor pinned" [ ! -e /sys/fs/bpf/mm_policy/demotion ]
+check "thp_threshold is still attached, never re-attached" \
+	[ "$(policy_of thp)" = thp_threshold -a "$(cat "$HOOKS/thp/attach_seq")" = "$seq0" ]
