@@ -7,8 +7,10 @@
  * ones stop paying for base-page faults and a later collapse.
  *
  * A process is its pid and start time together: a new process that gets a
- * dead one's pid starts from nothing. Entries of dead processes are never
- * looked up again, so they are the first the LRU map evicts.
+ * dead one's pid starts from nothing. A process's entry is deleted when
+ * its last thread exits (thp_adaptive_exit, which mmpolicy attaches with
+ * the policy), so the map holds live processes only; should that program
+ * not run, the LRU map still evicts the dead first, never looked up again.
  *
  *   mmpolicy load thp_adaptive [--set threshold=256] [--set learn_after=2]
  */
@@ -70,3 +72,21 @@ struct mm_thp_ops thp_adaptive = {
 	.scan	= (void *)thp_adaptive_scan,
 	.name	= "thp_adaptive",
 };
+
+/*
+ * The last thread of a process is exiting: forget what it learnt. Its
+ * signal->live has just dropped to 0 (do_exit() decrements it before the
+ * tracepoint), and the key is the one mm_owner_ids() gives the hooks.
+ */
+SEC("tp_btf/sched_process_exit")
+int BPF_PROG(thp_adaptive_exit, struct task_struct *task)
+{
+	struct process p = {};
+
+	if (task->signal->live.counter)
+		return 0;
+	p.pid = task->tgid;
+	p.start_time = task->group_leader->start_boottime;
+	bpf_map_delete_elem(&promoted, &p);
+	return 0;
+}

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The commands load and unload: attach every policy of an object through
- * a pinned link, all or none; detach them and remove their pins.
+ * a pinned link, with its companion programs, all or none; detach them
+ * and remove their pins.
  */
 #include <bpf/bpf.h>
 #include <errno.h>
@@ -21,6 +22,7 @@ static void remove_ejected(const struct kind *k)
 	if (!find_attached(k, &cur) && !detach_link(cur.link_id))
 		printf("%s: removed the ejected policy (%s)\n", k->name, why);
 	unpin(k);
+	remove_companions(k);
 }
 
 /* Say why the kernel refused an attach, in the operator's terms. */
@@ -78,6 +80,7 @@ static int prepare(const char *obj_arg, int nsets, char **sets,
 int cmd_load(const char *obj_arg, int nsets, char **sets)
 {
 	struct bpf_link *links[NR_KINDS] = {};
+	struct companions comp = { .nr = 0 };
 	struct bpf_map *maps[NR_KINDS];
 	struct bpf_object *obj;
 	struct attached cur;
@@ -115,10 +118,16 @@ int cmd_load(const char *obj_arg, int nsets, char **sets)
 			goto out_close;
 		}
 	}
-	for (k = 0; k < NR_KINDS; k++)
-		if (maps[k])
-			clear_stale_pin(&kinds[k]);
+	for (k = 0; k < NR_KINDS; k++) {
+		if (!maps[k])
+			continue;
+		clear_stale_pin(&kinds[k]);
+		remove_companions(&kinds[k]);
+	}
 	mkdir(PIN_ROOT, 0700);
+	ret = attach_companions(obj, &comp);
+	if (ret)
+		goto out_close;
 	for (k = 0; k < NR_KINDS; k++) {
 		if (!maps[k])
 			continue;
@@ -134,6 +143,9 @@ int cmd_load(const char *obj_arg, int nsets, char **sets)
 			goto out_detach;
 		}
 	}
+	ret = pin_companions(companion_owner(maps), &comp);
+	if (ret)
+		goto out_detach;
 	for (k = 0; k < NR_KINDS; k++) {
 		if (!links[k])
 			continue;
@@ -154,6 +166,7 @@ out_detach:
 		bpf_link__unpin(links[k]);
 		bpf_link__destroy(links[k]);
 	}
+	drop_companions(&comp);
 out_close:
 	bpf_object__close(obj);
 	return ret;
@@ -170,6 +183,7 @@ static int unload_kind(const struct kind *k, bool quiet)
 		return links_error(k, ret);
 	if (ret) {
 		unpin(k);
+		remove_companions(k);
 		if (!quiet)
 			printf("%s: no policy attached\n", k->name);
 		return EXIT_OK;
@@ -186,6 +200,7 @@ static int unload_kind(const struct kind *k, bool quiet)
 		return EXIT_FAIL;
 	}
 	unpin(k);
+	remove_companions(k);
 	printf("%s: detached '%s'\n", k->name, name);
 	/* A link the kernel ejected earlier may still be there. */
 	return find_attached(k, &cur) ? EXIT_OK : unload_kind(k, true);

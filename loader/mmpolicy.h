@@ -20,6 +20,8 @@
  *   attach.c     the commands load and unload
  *   swap.c       the command swap: --expect, compare-and-swap, roll-back
  *   carryover.c  maps carried over a swap from the attached policy
+ *   companions.c an object's other programs (tracepoints, ...), attached
+ *                and pinned with its policies
  *   status.c     the command status, as text or JSON
  *   top.c        the command top: a live view of the hooks and of tiering
  *   config.c     the commands apply (a configuration file, --watch for
@@ -158,6 +160,25 @@ int collect_old_maps(const struct swap_kind *sk, struct old_maps *om);
 int carry_over(struct bpf_object *obj, struct old_maps *om, char **carried);
 bool has_data_maps(struct bpf_object *obj);
 void free_old_maps(struct old_maps *om);
+
+/* companions.c: an object's programs that are not struct_ops callbacks. */
+#define MAX_COMPANIONS 8
+
+struct companions {
+	struct bpf_link *links[MAX_COMPANIONS];
+	const char *names[MAX_COMPANIONS];
+	int nr;
+};
+
+const struct kind *companion_owner(struct bpf_map **maps);
+int attach_companions(struct bpf_object *obj, struct companions *c);
+int pin_companions(const struct kind *owner, struct companions *c);
+void drop_companions(struct companions *c);
+void remove_companions(const struct kind *k);
+void for_each_companion(const struct kind *k,
+			void (*fn)(const char *name,
+				   const struct bpf_link_info *li, void *arg),
+			void *arg);
 
 /* status.c */
 int cmd_status(bool json);

@@ -207,10 +207,14 @@ int load_object(struct bpf_object *obj, const char *obj_arg)
 	return EXIT_FAIL;
 }
 
-/* What an object offers: its policies and their tunables with defaults. */
+/*
+ * What an object offers: its policies, the programs attached with them
+ * (companions.c) and their tunables with defaults.
+ */
 int cmd_info(const char *obj_arg)
 {
 	struct bpf_map *maps[NR_KINDS];
+	struct bpf_program *prog;
 	struct bpf_object *obj;
 	size_t k;
 	int ret;
@@ -222,6 +226,12 @@ int cmd_info(const char *obj_arg)
 		if (maps[k])
 			printf("policy %-10s %s (struct %s)\n", kinds[k].name,
 			       bpf_map__name(maps[k]), kinds[k].ops_type);
+	bpf_object__for_each_program(prog, obj)
+		if (bpf_program__type(prog) != BPF_PROG_TYPE_STRUCT_OPS &&
+		    bpf_program__autoload(prog) && bpf_program__autoattach(prog))
+			printf("program %s (SEC(\"%s\")): attached with the policies\n",
+			       bpf_program__name(prog),
+			       bpf_program__section_name(prog));
 	print_tunables(obj);
 	bpf_object__close(obj);
 	return EXIT_OK;

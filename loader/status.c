@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The command status: for each hook the kernel has, the attached policy
- * (link, map and program ids), where mmpolicy loaded it from, and the
- * kernel's counters; as text, or JSON for scripts.
+ * (link, map and program ids) and its companion programs, where mmpolicy
+ * loaded it from, and the kernel's counters; as text, or JSON for scripts.
  */
 #include <stdio.h>
 #include <string.h>
@@ -16,6 +16,26 @@ static const char *const stat_files[] = {
 };
 
 #define NR_STATS (sizeof(stat_files) / sizeof(stat_files[0]))
+
+static void companion_json(const char *name, const struct bpf_link_info *li,
+			   void *arg)
+{
+	struct json *j = arg;
+
+	json_object_start(j);
+	json_string_field(j, "name", name);
+	json_uint_field(j, "link_id", li->id);
+	json_uint_field(j, "prog_id", li->prog_id);
+	json_object_end(j);
+}
+
+static void companion_text(const char *name, const struct bpf_link_info *li,
+			   void *arg)
+{
+	(void)arg;
+	printf("            with program %s (link %u, prog %u)\n", name, li->id,
+	       li->prog_id);
+}
 
 static void status_json(struct json *j, const struct kind *k, bool attached,
 			const struct attached *a, const struct meta *m)
@@ -43,6 +63,10 @@ static void status_json(struct json *j, const struct kind *k, bool attached,
 		json_array_start(j);
 		for (i = 0; i < a->nr_progs; i++)
 			json_uint(j, a->prog_ids[i]);
+		json_array_end(j);
+		json_key(j, "companions");
+		json_array_start(j);
+		for_each_companion(k, companion_json, j);
 		json_array_end(j);
 		if (m->object[0]) {
 			json_string_field(j, "object", m->object);
@@ -83,6 +107,7 @@ static void status_text(const struct kind *k, bool attached,
 		for (i = 0; i < a->nr_progs; i++)
 			printf(" %u", a->prog_ids[i]);
 		printf("\n");
+		for_each_companion(k, companion_text, NULL);
 		if (m->object[0]) {
 			time_t t = m->loaded;
 

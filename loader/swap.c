@@ -371,6 +371,7 @@ int cmd_swap(const char *obj_arg, int nsets, char **sets, int nexpects,
 	struct swap_kind sk[NR_KINDS] = {};
 	struct bpf_map *maps[NR_KINDS];
 	struct old_maps om = { .nr = 0 };
+	struct companions comp = { .nr = 0 };
 	sigset_t block, saved;
 	char *carried = NULL;
 	struct bpf_object *obj;
@@ -419,6 +420,9 @@ int cmd_swap(const char *obj_arg, int nsets, char **sets, int nexpects,
 		if (ret)
 			goto out;
 	}
+	ret = attach_companions(obj, &comp);
+	if (ret)
+		goto out;
 	/*
 	 * No SIGINT, SIGTERM or SIGHUP from the first compare-and-swap until
 	 * the swap is committed (and recorded) or rolled back: a kill in
@@ -447,7 +451,15 @@ int cmd_swap(const char *obj_arg, int nsets, char **sets, int nexpects,
 		printf("maps carried over: %s\n", carried);
 	else if (fresh && has_data_maps(obj))
 		printf("maps start empty (--fresh)\n");
+	/* The old policies' companions go with them. */
+	for (k = 0; k < NR_KINDS; k++)
+		if (maps[k])
+			remove_companions(&kinds[k]);
+	ret = pin_companions(companion_owner(maps), &comp);
+	if (ret)
+		err("the swap is done, but its programs besides the policies are not attached");
 out:
+	drop_companions(&comp);
 	for (k = 0; k < NR_KINDS; k++) {
 		if (sk[k].lfd >= 0)
 			close(sk[k].lfd);

@@ -144,6 +144,10 @@ attached_map() {
 }
 # map_entries ID: how many entries map ID holds.
 map_entries() { "$BPFTOOL" map dump id "$1" -j | jq length; }
+# entries_of ID PID: how many entries of map ID have the key field pid PID.
+entries_of() {
+	"$BPFTOOL" map dump id "$1" -j | jq "[.[] | select(.formatted.key.pid == $2)] | length"
+}
 
 # map_kv MAP: "key=value ..." of the BPF map named MAP, sorted: keys
 # and values as little-endian integers, values signed.

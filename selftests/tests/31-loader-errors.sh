@@ -30,6 +30,8 @@ expect 3 "has two demotion policies (dup_kind_a, dup_kind_b)" "$MMPOLICY" load "
 expect 3 'SEC(".struct_ops.link")' "$MMPOLICY" load "$BPFO/legacy_map.bpf.o"
 expect 1 "only read is supported" "$MMPOLICY" load "$BPFO/writes_ctx.bpf.o"
 expect 1 "verifier rejected" "$MMPOLICY" load "$BPFO/sleepable.bpf.o"
+expect 1 "attaching program 'bad_companion_probe' (SEC(\"kprobe/mm_policy_no_such_function\")) failed" \
+	"$MMPOLICY" load "$BPFO/bad_companion.bpf.o"
 expect 2 "no tunable 'nope'" "$MMPOLICY" load one_node --set nope=1
 expect 2 "not a number" "$MMPOLICY" load one_node --set target_node=two
 expect 2 "unknown policy kind" "$MMPOLICY" unload memory
