@@ -84,6 +84,7 @@ int cmd_load(const char *obj_arg, int nsets, char **sets)
 	struct bpf_map *maps[NR_KINDS];
 	struct bpf_object *obj;
 	struct attached cur;
+	sigset_t saved;
 	char path[256];
 	int ret;
 	size_t k;
@@ -96,6 +97,8 @@ int cmd_load(const char *obj_arg, int nsets, char **sets)
 	ret = prepare(obj_arg, nsets, sets, &obj, maps);
 	if (ret)
 		return ret;
+	/* From the first pin to the last record, or none of them. */
+	block_exit_signals(&saved);
 
 	/* Check every kind first: attach all of the object or none of it. */
 	for (k = 0; k < NR_KINDS; k++) {
@@ -143,7 +146,7 @@ int cmd_load(const char *obj_arg, int nsets, char **sets)
 			goto out_detach;
 		}
 	}
-	ret = pin_companions(companion_owner(maps), &comp);
+	ret = pin_companions(maps, &comp);
 	if (ret)
 		goto out_detach;
 	for (k = 0; k < NR_KINDS; k++) {
@@ -168,6 +171,8 @@ out_detach:
 	}
 	drop_companions(&comp);
 out_close:
+	fflush(stdout);
+	sigprocmask(SIG_SETMASK, &saved, NULL);
 	bpf_object__close(obj);
 	return ret;
 }

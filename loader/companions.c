@@ -6,10 +6,11 @@
  * attaches every one libbpf can attach from its section name, before the
  * policy takes over a hook (they only keep the policy's maps, so running
  * a little early is harmless), and pins each link at
- * PIN_ROOT/<kind>-progs/<program> (bpffs takes no dot in a name), <kind>
- * being the object's first kind.
- * They go with their policy: unload, a swap to another object and the
- * removal of an ejected policy detach them.
+ * PIN_ROOT/<kind>-progs/<program> (bpffs takes no dot in a name) for every
+ * kind the object has a policy of: a link lasts while one of its pins
+ * does, so the programs stay while any policy of their object is attached.
+ * They go with their policies: unload, a swap to another object and the
+ * removal of an ejected policy take out that kind's pins.
  */
 #include <bpf/bpf.h>
 #include <dirent.h>
@@ -26,32 +27,22 @@ static void progs_dir(const struct kind *k, char *buf, size_t len)
 	snprintf(buf, len, PIN_ROOT "/%s-progs", k->name);
 }
 
-/* The first kind the object holds a policy of, in the order of kinds[]. */
-const struct kind *companion_owner(struct bpf_map **maps)
-{
-	size_t k;
-
-	for (k = 0; k < NR_KINDS; k++)
-		if (maps[k])
-			return &kinds[k];
-	return NULL;
-}
-
 void drop_companions(struct companions *c)
 {
 	int i;
 
-	for (i = 0; i < c->nr; i++) {
-		bpf_link__unpin(c->links[i]);
+	for (i = 0; i < c->nr; i++)
 		bpf_link__destroy(c->links[i]);
-	}
 	c->nr = 0;
 }
 
 /*
  * Attach the loaded @obj's companion programs, held by @c. A program whose
- * section names no target (SEC("uprobe"), SEC("syscall"), ...) is not
- * attachable by its name alone and is left as it is, with a note.
+ * section names no target (SEC("uprobe"), SEC("syscall"), ...: no '/') is
+ * not attachable by its name alone and is left as it is, with a note; one
+ * that names a target and still cannot be attached (SEC("cgroup_skb/..."),
+ * which needs a cgroup, or a kernel without the attach type) fails the
+ * load, since its policy may count on it.
  * Return: 0, or an exit code with the reason printed and nothing attached.
  */
 int attach_companions(struct bpf_object *obj, struct companions *c)
@@ -71,7 +62,8 @@ int attach_companions(struct bpf_object *obj, struct companions *c)
 			goto fail;
 		}
 		link = bpf_program__attach(prog);
-		if (!link && errno == EOPNOTSUPP) {
+		if (!link && errno == EOPNOTSUPP &&
+		    !strchr(bpf_program__section_name(prog), '/')) {
 			fprintf(stderr, "mmpolicy: note: program '%s' (SEC(\"%s\")) names no attach target: not attached\n",
 				bpf_program__name(prog),
 				bpf_program__section_name(prog));
@@ -93,37 +85,52 @@ fail:
 	return EXIT_FAIL;
 }
 
-/*
- * Pin @c's links under @owner and let go of them: from here on the pins
- * keep them attached.
- * Return: 0, or EXIT_FAIL with every link of @c detached.
- */
-int pin_companions(const struct kind *owner, struct companions *c)
+/* Pin every link of @c under @k. Return: 0, or -errno with the reason printed. */
+static int pin_under(const struct kind *k, struct companions *c)
 {
 	char dir[256], path[512];
 	int i;
 
-	if (!c->nr)
-		return EXIT_OK;
-	progs_dir(owner, dir, sizeof(dir));
+	progs_dir(k, dir, sizeof(dir));
 	if (mkdir(dir, 0700) && errno != EEXIST) {
 		err("creating %s failed: %s", dir, strerror(errno));
-		drop_companions(c);
-		return EXIT_FAIL;
+		return -errno;
 	}
 	for (i = 0; i < c->nr; i++) {
 		snprintf(path, sizeof(path), "%s/%s", dir, c->names[i]);
 		unlink(path);
-		if (bpf_link__pin(c->links[i], path)) {
+		if (bpf_obj_pin(bpf_link__fd(c->links[i]), path)) {
 			err("pinning %s failed: %s", path, strerror(errno));
+			return -errno;
+		}
+		printf("%s: with program '%s' (pinned at %s)\n", k->name,
+		       c->names[i], path);
+	}
+	return 0;
+}
+
+/*
+ * Pin @c's links under each kind @maps has a policy of and let go of them:
+ * from here on the pins keep them attached.
+ * Return: 0, or EXIT_FAIL with every link of @c detached and no pin left.
+ */
+int pin_companions(struct bpf_map **maps, struct companions *c)
+{
+	size_t k, j;
+	int i;
+
+	if (!c->nr)
+		return EXIT_OK;
+	for (k = 0; k < NR_KINDS; k++) {
+		if (maps[k] && pin_under(&kinds[k], c)) {
+			for (j = 0; j <= k; j++)
+				if (maps[j])
+					remove_companions(&kinds[j]);
 			drop_companions(c);
-			rmdir(dir);
 			return EXIT_FAIL;
 		}
 	}
 	for (i = 0; i < c->nr; i++) {
-		printf("%s: with program '%s' (pinned at %s/%s)\n", owner->name,
-		       c->names[i], dir, c->names[i]);
 		bpf_link__disconnect(c->links[i]);
 		bpf_link__destroy(c->links[i]);
 	}

@@ -33,6 +33,7 @@
 
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -107,6 +108,7 @@ struct meta {
 
 int lock_state(void);
 void unlock_state(void);
+void block_exit_signals(sigset_t *saved);
 void pin_path(const struct kind *k, char *buf, size_t len);
 void clear_stale_pin(const struct kind *k);
 void unpin(const struct kind *k);
@@ -170,9 +172,8 @@ struct companions {
 	int nr;
 };
 
-const struct kind *companion_owner(struct bpf_map **maps);
 int attach_companions(struct bpf_object *obj, struct companions *c);
-int pin_companions(const struct kind *owner, struct companions *c);
+int pin_companions(struct bpf_map **maps, struct companions *c);
 void drop_companions(struct companions *c);
 void remove_companions(const struct kind *k);
 void for_each_companion(const struct kind *k,

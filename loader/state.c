@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -64,6 +65,22 @@ int lock_state(void)
 		}
 	}
 	return EXIT_OK;
+}
+
+/*
+ * Hold off SIGINT, SIGTERM and SIGHUP while hooks and pins change, so that
+ * a kill cannot leave a policy attached without its record or its
+ * companions; the previous mask goes to @saved, for sigprocmask().
+ */
+void block_exit_signals(sigset_t *saved)
+{
+	sigset_t block;
+
+	sigemptyset(&block);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGHUP);
+	sigprocmask(SIG_BLOCK, &block, saved);
 }
 
 void unlock_state(void)

@@ -98,6 +98,8 @@ static void status_text(const struct kind *k, bool attached,
 		printf("%-11s EJECTED by the kernel: %s\n", k->name, why);
 		printf("            the kernel decides; 'mmpolicy unload %s' removes the link, 'mmpolicy load' attaches anew\n",
 		       k->name);
+		/* They keep running on the policy's maps until then. */
+		for_each_companion(k, companion_text, NULL);
 		attached = false;
 	}
 	read_sysfs(k, "policy", val, sizeof(val));

@@ -372,7 +372,7 @@ int cmd_swap(const char *obj_arg, int nsets, char **sets, int nexpects,
 	struct bpf_map *maps[NR_KINDS];
 	struct old_maps om = { .nr = 0 };
 	struct companions comp = { .nr = 0 };
-	sigset_t block, saved;
+	sigset_t saved;
 	char *carried = NULL;
 	struct bpf_object *obj;
 	size_t k;
@@ -425,14 +425,10 @@ int cmd_swap(const char *obj_arg, int nsets, char **sets, int nexpects,
 		goto out;
 	/*
 	 * No SIGINT, SIGTERM or SIGHUP from the first compare-and-swap until
-	 * the swap is committed (and recorded) or rolled back: a kill in
-	 * between would leave some kinds swapped and others not.
+	 * the swap is committed (recorded, companions pinned) or rolled back:
+	 * a kill in between would leave some kinds swapped and others not.
 	 */
-	sigemptyset(&block);
-	sigaddset(&block, SIGINT);
-	sigaddset(&block, SIGTERM);
-	sigaddset(&block, SIGHUP);
-	sigprocmask(SIG_BLOCK, &block, &saved);
+	block_exit_signals(&saved);
 	ret = swap_all(sk, obj_arg, nsets, sets);
 	for (k = 0; !ret && k < NR_KINDS; k++) {
 		if (!maps[k])
@@ -443,21 +439,25 @@ int cmd_swap(const char *obj_arg, int nsets, char **sets, int nexpects,
 		       kinds[k].name, sk[k].old_name, bpf_map__name(maps[k]),
 		       sk[k].us);
 	}
-	fflush(stdout);
-	sigprocmask(SIG_SETMASK, &saved, NULL);
 	if (ret)
-		goto out;
+		goto out_unblock;
 	if (carried)
 		printf("maps carried over: %s\n", carried);
 	else if (fresh && has_data_maps(obj))
 		printf("maps start empty (--fresh)\n");
-	/* The old policies' companions go with them. */
+	/*
+	 * The old policies' companions go with them, and the new ones are
+	 * pinned before a signal could end the process and take them along.
+	 */
 	for (k = 0; k < NR_KINDS; k++)
 		if (maps[k])
 			remove_companions(&kinds[k]);
-	ret = pin_companions(companion_owner(maps), &comp);
+	ret = pin_companions(maps, &comp);
 	if (ret)
 		err("the swap is done, but its programs besides the policies are not attached");
+out_unblock:
+	fflush(stdout);
+	sigprocmask(SIG_SETMASK, &saved, NULL);
 out:
 	drop_companions(&comp);
 	for (k = 0; k < NR_KINDS; k++) {

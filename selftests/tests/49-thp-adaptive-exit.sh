@@ -2,7 +2,11 @@
 # debug: skip user space (the loader's companion programs); the THP paths are taken by 40, 45, 47 and 48
 # thp_adaptive forgets a process when it exits: mmpolicy attaches the
 # object's tracepoint program with the policy and shows it, a swap brings
-# the new object's (on the carried-over map), unload detaches it.
+# the new object's (on the carried-over map), a failed swap keeps the old
+# one, a swap to a policy without one detaches it, unload detaches it.
+# The learning process hands over to a second thread and its leader exits
+# first: the entry must outlive the leader's exit (other threads live)
+# and go at the last thread's, which is not the leader.
 . "$REPO/selftests/lib.sh"
 
 PIN=/sys/fs/bpf/mm_policy/thp-progs/thp_adaptive_exit
@@ -16,13 +20,14 @@ gone() {
 	done
 	return 1
 }
-# learns NAME: a process that has one range promoted, then waits; prints
-# how many entries the policy's map holds for its pid while it lives and
-# once it has exited. (Other processes have theirs: khugepaged promotes
-# what it finds dense, in any process.)
+# learns NAME: a process that has one range promoted, then goes on in a
+# second thread while its first (the group leader) exits; prints how many
+# entries the policy's map holds for its pid while it lives and once it
+# has exited. (Other processes have theirs: khugepaged promotes what it
+# finds dense, in any process.)
 learns() {
 	local m i n pid
-	hold "$1" "" -n 1 touch:0:300 wait:0:60
+	hold "$1" "" -n 1 touch:0:300 wait:0:60 handover
 	pid=$(pgrep -n -x thptouch)
 	m=$(attached_map thp promoted)
 	[ -n "$m" ] || fail "no map 'promoted' in the attached policy"
@@ -71,6 +76,22 @@ echo "$r"
 check "the new program forgets an exited process too" grep -q ' alive=1$' <<<"$r"
 check "(none left)" grep -q '^exited=0$' <<<"$r"
 
+# A swap that loses its compare-and-swap keeps the old program, and
+# leaves no new one behind.
+nlinks() { "$BPFTOOL" link show -j | jq '[.[] | select(.tp_name == "sched_process_exit")] | length'; }
+out=$(mmpolicy swap thp_adaptive --expect 1 2>&1); rc=$?
+echo "$out"
+check "a swap with a stale expectation fails (exit 5, got $rc)" [ $rc -eq 5 ]
+check "and keeps the old program's link" [ "$(mmpolicy status --json | jq -r '.thp.companions[0].link_id')" = "$link2" ]
+check "and no other on the tracepoint ($(nlinks))" [ "$(nlinks)" -eq 1 ]
+
+out=$(mmpolicy swap thp_threshold) || fail "swap to thp_threshold: $out"
+check "a swap to a policy without the program detaches it" gone "$link2"
+check "and removes its pin" [ ! -e "$PIN" -a ! -e "${PIN%/*}" ]
+check "status lists none" [ "$(mmpolicy status --json | jq '.thp.companions | length')" -eq 0 ]
+out=$(mmpolicy swap thp_adaptive) || fail "swap back: $out"
+link3=$(mmpolicy status --json | jq -r '.thp.companions[0].link_id')
+
 mmpolicy unload thp || fail "unload"
 check "unload removes its pin" [ ! -e "$PIN" -a ! -e "${PIN%/*}" ]
-check "and the kernel's link" gone "$link2"
+check "and the kernel's link" gone "$link3"

@@ -7,19 +7,23 @@
  *   read:R:P      read the first P base pages of range R (read faults)
  *   cold:R        MADV_COLD range R: deactivate it, clear its young bits
  *   pageout:R:P   MADV_PAGEOUT the first P pages of range R (swap entries)
- *   report        print AnonHugePages per range from /proc/self/smaps
+ *   report        print AnonHugePages per range from /proc/thread-self/smaps
  *   nodes         print where the ranges' base pages are (move_pages()):
  *                 nodeN=pages, zero= pages mapping the zero page, none= not
  *                 present
  *   wait:R:S      wait up to S seconds for range R to become a huge page
  *   signal:PATH   create PATH;  await:PATH  wait until PATH exists
  *   sleep:S       sleep S seconds
+ *   handover      the steps after it run in a new thread and the main
+ *                 thread exits: the process goes on without its group
+ *                 leader, and its last thread to exit is not the leader
  *
  * Prints one line per report/wait, and at exit the first-touch fault
  * latencies: faults=N p50_us=.. p90_us=.. p99_us=.. max_us=..
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -74,7 +78,7 @@ static long huge_kb(const char *start)
 	char line[256], want[32];
 	long kb = -1;
 	int in = 0;
-	FILE *f = fopen("/proc/self/smaps", "r");
+	FILE *f = fopen("/proc/thread-self/smaps", "r");
 
 	snprintf(want, sizeof(want), "%lx-", (unsigned long)start);
 	while (f && fgets(line, sizeof(line), f)) {
@@ -155,24 +159,28 @@ static double pct(double q)
 	return nr_lat ? lat[(long)(q * (nr_lat - 1))] : 0;
 }
 
-int main(int argc, char **argv)
+static int run_steps(int from, int argc, char **argv);
+
+struct steps {
+	int from, argc;
+	char **argv;
+};
+
+/* The rest of the steps, then the process's exit, from another thread. */
+static void *run_handed_over(void *arg)
 {
-	int i, lo, hi, r, n = 8, opt;
+	struct steps *s = arg;
+
+	exit(run_steps(s->from, s->argc, s->argv));
+}
+
+/* Run argv[from..]; at the end print the fault latencies. Return: exit code. */
+static int run_steps(int from, int argc, char **argv)
+{
+	int i, lo, hi, r;
 	struct stat st;
 
-	while ((opt = getopt(argc, argv, "n:")) != -1) {
-		if (opt != 'n') {
-			fprintf(stderr, "usage: thptouch [-n RANGES] STEP...\n");
-			return 2;
-		}
-		n = atoi(optarg);
-	}
-	if (n <= 0 || map_ranges(n)) {
-		perror("thptouch: mapping ranges");
-		return 1;
-	}
-	lat = calloc(n, sizeof(*lat));
-	for (i = optind; i < argc; i++) {
+	for (i = from; i < argc; i++) {
 		char *a = argv[i], *arg = strchr(a, ':');
 
 		arg = arg ? arg + 1 : "";
@@ -231,6 +239,17 @@ int main(int argc, char **argv)
 				usleep(20000);
 		} else if (!strncmp(a, "sleep:", 6)) {
 			usleep(atof(arg) * 1e6);
+		} else if (!strcmp(a, "handover")) {
+			static struct steps rest;
+			pthread_t t;
+
+			rest = (struct steps){ i + 1, argc, argv };
+			fflush(stdout);
+			if (pthread_create(&t, NULL, run_handed_over, &rest)) {
+				fprintf(stderr, "thptouch: pthread_create failed\n");
+				return 1;
+			}
+			pthread_exit(NULL);
 		} else {
 			fprintf(stderr, "thptouch: unknown step '%s'\n", a);
 			return 2;
@@ -241,4 +260,23 @@ int main(int argc, char **argv)
 	printf("faults=%ld p50_us=%.1f p90_us=%.1f p99_us=%.1f max_us=%.1f\n",
 	       nr_lat, pct(0.5), pct(0.9), pct(0.99), pct(1.0));
 	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	int n = 8, opt;
+
+	while ((opt = getopt(argc, argv, "n:")) != -1) {
+		if (opt != 'n') {
+			fprintf(stderr, "usage: thptouch [-n RANGES] STEP...\n");
+			return 2;
+		}
+		n = atoi(optarg);
+	}
+	if (n <= 0 || map_ranges(n)) {
+		perror("thptouch: mapping ranges");
+		return 1;
+	}
+	lat = calloc(n, sizeof(*lat));
+	return run_steps(optind, argc, argv);
 }
