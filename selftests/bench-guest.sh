@@ -169,6 +169,53 @@ bench_thp_boot() {
 	rmdir $cg
 }
 
+# thp_priority_boot CONFIGURATION: the mixed run where density is not
+# priority. One service process touches half of each 2 MiB range (256
+# zero-filled subpages) and wants its huge pages for TLB reach; batch
+# processes beside it touch 3/4 (128 zero-filled) and are added until the
+# first OOM kill, one limit over both cgroups. A global max_ptes_none splits
+# a huge page by its zero count alone: every value that splits the batch's
+# (below 128) splits the service's too, and every value that keeps the
+# service's (256 and up) keeps the batch's. thp_reserve is told per cgroup.
+#   never, always, always_mpn256, always_mpn127: THP and the kernel's rule;
+#   thp_reserve: mmpolicy apply of a file with zero_limits service=512
+#   (never split) and batch=64.
+bench_thp_priority_boot() {
+	local cfg=$1 cg=/sys/fs/cgroup/thpprio
+	echo false > /sys/kernel/mm/numa/demotion_enabled
+	echo +memory > /sys/fs/cgroup/cgroup.subtree_control
+	mkdir -p $cg
+	echo +memory > $cg/cgroup.subtree_control
+	mkdir -p $cg/service $cg/batch
+	case $cfg in
+	never) echo never > $THP/enabled ;;
+	always) echo always > $THP/enabled ;;
+	always_mpn256|always_mpn127)
+		echo always > $THP/enabled; echo "${cfg#always_mpn}" > $THP/khugepaged/max_ptes_none ;;
+	thp_reserve)
+		echo always > $THP/enabled
+		printf '[thp]\npolicy = thp_reserve\nentry zero_limits %s = 512\nentry zero_limits %s = 64\n' \
+			$cg/service $cg/batch >/tmp/prio.conf
+		mmpolicy apply /tmp/prio.conf >/dev/null || { echo "apply /tmp/prio.conf failed"; return 1; } ;;
+	*) echo "thp_priority_boot: unknown configuration $cfg"; return 1 ;;
+	esac
+	local total=$(( $(awk '/MemTotal/ { print $2 }' /proc/meminfo) / 1024 ))
+	local chunk=$(( total / 64 / 2 * 2 )) limit=$(( total / 4 ))
+	echo "config: cfg=$cfg mem_total_mib=$total chunk_mib=$chunk limit_mib=$limit enabled=$(knob $THP/enabled) defrag=$(knob $THP/defrag) kh_max_ptes_none=$(cat $THP/khugepaged/max_ptes_none)"
+	echo "${limit}M" > $cg/memory.max
+	settle
+	local before=$(cat /proc/vmstat) hk0=$(thp_hook_counts) t0=$(now_ms) d="" k
+	local r=$(in_cgroup thpprio/batch "$BIN/thpfork" -c "$chunk" -D 1 -d 256 -C $cg/service -p 384 -m 4000 -g)
+	local ms=$(( $(now_ms) - t0 )) after=$(cat /proc/vmstat) hk1=$(thp_hook_counts)
+	[ -n "$r" ] || { echo "thpfork failed"; return 1; }
+	for k in thp_fault_alloc thp_split_page thp_underused_split_page oom_kill; do
+		d+=" $k=$(( $(awk -v k=$k '$1 == k { print $2 }' <<<"$after") - $(awk -v k=$k '$1 == k { print $2 }' <<<"$before") ))"
+	done
+	d+=" $(paste -d' ' <(tr ' ' '\n' <<<"$hk0") <(tr ' ' '\n' <<<"$hk1") |
+		awk -F'[ =]' '{ printf "%s%s=%d", (NR > 1 ? " " : ""), $1, $4 - $2 }')"
+	echo "result: cfg=$cfg mode=priority chunk_mib=$chunk limit_mib=$limit wall_ms=$ms $r$d"
+}
+
 # knob FILE: the bracketed choice of a sysfs choice file.
 knob() { sed 's/.*\[\(.*\)\].*/\1/' "$1"; }
 # thp_hook_counts: the THP hook's counters as NAME=VALUE (hook_*; 0 without
@@ -347,6 +394,10 @@ sections=("$@")
 [ ${#sections[@]} -gt 0 ] || sections=(demotion swap)
 if [ "${sections[0]}" = compaction_boot ]; then
 	bench_compaction_boot "${sections[1]}" || { echo "bench compaction ${sections[1]} failed"; exit 1; }
+	exit 0
+fi
+if [ "${sections[0]}" = thp_priority_boot ]; then
+	bench_thp_priority_boot "${sections[1]}" || { echo "bench thp_priority ${sections[1]} failed"; exit 1; }
 	exit 0
 fi
 if [ "${sections[0]}" = thp_boot ]; then

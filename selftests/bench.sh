@@ -2,11 +2,11 @@
 # make bench: every benchmark side by side (no policy, a trivial policy,
 # each shipped policy), then bench/results/: Markdown tables and PNG charts.
 # demotion, swap and placement share one VM boot (~25 min under TCG); compaction
-# (~10 min) and thp (~40 min) give every configuration and run a boot of
-# its own.
-#   BENCH="demotion swap placement thp compaction"  pick sections;  RUNS=3  repeats
+# (~10 min), thp (~40 min) and thp_priority (~15 min) give every
+# configuration and run a boot of its own.
+#   BENCH="demotion swap placement thp thp_priority compaction"  pick sections;  RUNS=3  repeats
 #   BENCH_TRACE=1  the compaction boots also print vmstat after every pass
-#   BENCH_REPORT=1 no boots: the thp and compaction tables from the last
+#   BENCH_REPORT=1 no boots: the thp, thp_priority and compaction tables from the last
 #                  raw runs (build/vm/bench/*.raw)
 set -uo pipefail
 
@@ -14,12 +14,12 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 out=$top/build/vm/bench
 res=$top/bench/results
 runs=${RUNS:-5}
-sections=${BENCH:-demotion swap placement thp compaction}
+sections=${BENCH:-demotion swap placement thp thp_priority compaction}
 mkdir -p "$out" "$res"
 rm -f "$out"/*.md "$out"/*.dat
 
-[ -z "${BENCH_REPORT:-}" ] || sections=$(tr ' ' '\n' <<<"$sections" | grep -x -e thp -e compaction | tr '\n' ' ')
-one_boot=$(tr ' ' '\n' <<<"$sections" | grep -vx -e compaction -e thp | tr '\n' ' ')
+[ -z "${BENCH_REPORT:-}" ] || sections=$(tr ' ' '\n' <<<"$sections" | grep -x -e thp -e thp_priority -e compaction | tr '\n' ' ')
+one_boot=$(tr ' ' '\n' <<<"$sections" | grep -vx -e compaction -e thp -e thp_priority | tr '\n' ' ')
 if [ -n "${one_boot// }" ]; then
 	: >"$out/tap.txt"
 	echo "== benchmark VM for: $one_boot(tiered topology; ~10 min under TCG, ~20 more with placement)"
@@ -148,16 +148,33 @@ bench_compaction() {
 	printf '%s\n' "${dat[@]}" >"$out/compaction.dat"
 }
 
-# thp_med CFG MODE KEY: the median of KEY over the runs of CFG in MODE.
+# thp_med CFG MODE KEY: the median of KEY over the runs of CFG in MODE (of
+# $THP_RAW, thp.raw by default).
 thp_med() {
 	awk -v c="$1" -v m="$2" -v k="$3" '
 		{ delete v; for (i = 1; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] } }
-		v["cfg"] == c && v["mode"] == m && (k in v) { print v[k] }' "$out/thp.raw" |
+		v["cfg"] == c && v["mode"] == m && (k in v) { print v[k] }' "${THP_RAW:-$out/thp.raw}" |
 		sort -g | awk '{ a[NR] = $1 } END { if (NR) print a[int((NR + 1) / 2)]; else print "-" }'
 }
 # calc EXPR [FORMAT]: awk arithmetic on figures; "-" if one is missing.
 calc() {
 	awk "BEGIN { x = $1; printf \"${2:-%.2f}\", x }" 2>/dev/null || echo -
+}
+
+# thp_vm DIR SECTION CFG: one THP boot, node 0 (the CPUs') of 1 GiB; a boot
+# that QEMU abandons gets one more try, keeping the first try's logs.
+thp_vm() {
+	local o=$1 try
+	mkdir -p "$o"
+	for try in 1 2; do
+		: >"$o/tap.txt"
+		NODE0_MIB=1024 NODE_MIB=256 \
+		"$top/selftests/vm.sh" --topology tiered --out "$o" --timeout 1500 \
+			-- run selftests/bench-guest.sh "$2" "$3" >/dev/null 2>&1
+		grep -qa '^exit status ' "$o/tap.txt" && return 0
+		cp "$o/tap.txt" "$o/tap-try$try.txt"; cp "$o/console.log" "$o/console-try$try.log"
+		echo "  $2 $3: the VM did not finish its boot (try $try)"
+	done
 }
 
 # The THP benchmark: a fresh boot for each configuration and run (the
@@ -166,24 +183,15 @@ calc() {
 # 1 GiB: a THP fault without direct reclaim (defrag=madvise, the default)
 # only takes a huge page from the local node.
 bench_thp() {
-	local i cfg o line try t0 cfgs="never always always_mpn256 thp_threshold thp_adaptive thp_reserve"
+	local i cfg o line t0 cfgs="never always always_mpn256 thp_threshold thp_adaptive thp_reserve"
 	if [ -z "${BENCH_REPORT:-}" ]; then
 		: >"$out/thp.raw"
 		echo "== THP: $runs runs x 6 configurations, a fresh VM boot each (1-2 min a boot under TCG)"
 		for i in $(seq "$runs"); do
 			for cfg in $cfgs; do
 				o=$out/thp-$cfg-$i
-				mkdir -p "$o"
-				for try in 1 2; do
-					: >"$o/tap.txt"
-					t0=$(date +%s)
-					NODE0_MIB=1024 NODE_MIB=256 \
-					"$top/selftests/vm.sh" --topology tiered --out "$o" --timeout 1500 \
-						-- run selftests/bench-guest.sh thp_boot "$cfg" >/dev/null 2>&1
-					grep -qa '^exit status ' "$o/tap.txt" && break
-					cp "$o/tap.txt" "$o/tap-try$try.txt"; cp "$o/console.log" "$o/console-try$try.log"
-					echo "  run $i/$runs, $cfg: the VM did not finish its boot (try $try)"
-				done
+				t0=$(date +%s)
+				thp_vm "$o" thp_boot "$cfg"
 				if [ "$(grep -ac '^result: ' "$o/tap.txt")" -ne 4 ] || ! grep -qa '^exit status 0' "$o/tap.txt"; then
 					echo "bench: thp $cfg, run $i failed; see $o/console.log" >&2
 					sed 's/^/   /' "$o/tap.txt" >&2
@@ -333,14 +341,131 @@ bench_thp() {
 	printf '%s\n' "${dat[@]}" >"$out/thp.dat"
 }
 
+# pr_med CFG KEY: the median of KEY over CFG's runs of the priority run.
+pr_med() { THP_RAW=$out/thp_priority.raw thp_med "$1" priority "$2"; }
+
+# The priority run (bench-guest.sh thp_priority_boot): the mixed run where
+# the process that should keep its huge pages is the sparser one, so that
+# no global max_ptes_none can tell it from the rest. A fresh boot for
+# each configuration and run, interleaved.
+bench_thp_priority() {
+	local i cfg o line t0 cfgs="never always always_mpn256 always_mpn127 thp_reserve" rows=() every=()
+	if [ -z "${BENCH_REPORT:-}" ]; then
+		: >"$out/thp_priority.raw"
+		echo "== THP priority run: $runs runs x 5 configurations, a fresh VM boot each (~40 s a boot under TCG)"
+		for i in $(seq "$runs"); do
+			for cfg in $cfgs; do
+				o=$out/thp_priority-$cfg-$i
+				t0=$(date +%s)
+				thp_vm "$o" thp_priority_boot "$cfg"
+				line=$(grep -a '^result: ' "$o/tap.txt" | tr -d '\r')
+				if [ -z "$line" ] || ! grep -qa '^exit status 0' "$o/tap.txt"; then
+					echo "bench: thp_priority $cfg, run $i failed; see $o/console.log" >&2
+					sed 's/^/   /' "$o/tap.txt" >&2
+					return 1
+				fi
+				grep -a '^config: ' "$o/tap.txt" | tr -d '\r' | sed 's/^config: //' >"$out/thp_priority.config.$cfg"
+				echo "run=$i boot_s=$(( $(date +%s) - t0 )) ${line#result: }" >>"$out/thp_priority.raw"
+				echo "  run $i/$runs, $cfg ($(( $(date +%s) - t0 )) s): ${line#result: }" | cut -c1-200
+			done
+		done
+	fi
+	[ -s "$out/thp_priority.raw" ] || { echo "bench: no runs in $out/thp_priority.raw" >&2; return 1; }
+	local conf n_runs vm_s al_s
+	conf=$(cat "$out/thp_priority.config.never" 2>/dev/null)
+	cf() { tr ' ' '\n' <<<"$conf" | sed -n "s/^$1=//p"; }
+	n_runs=$(grep -c " cfg=never " "$out/thp_priority.raw")
+	vm_s=$(awk '{ for (i = 1; i <= NF; i++) if ($i ~ /^boot_s=/) s += substr($i, 8) } END { print s + 0 }' "$out/thp_priority.raw")
+	al_s=$(( $(pr_med always children) - 1 ))
+	for cfg in $cfgs; do
+		local s=$(( $(pr_med $cfg children) - 1 ))
+		rows+=("| $cfg | $s | $(calc "$s / ($al_s > 0 ? $al_s : 1)") | $(pr_med $cfg dense_huge_pct)% | $(pr_med $cfg dense_huge_end_pct | sed 's/^-1.*/killed/; s/[0-9]$/&%/') | $(calc "$(pr_med $cfg cg_kb) / $(pr_med $cfg cg_children) / 1024" %.1f) | $(pr_med $cfg thp_fault_alloc) | $(pr_med $cfg thp_underused_split_page) | $(pr_med $cfg hook_shrink_calls) | $(pr_med $cfg hook_shrink_overrides) |")
+	done
+	# thp_reserve against each global setting, on the pair the issue names.
+	local p_s=$(( $(pr_med thp_reserve children) - 1 )) p_h=$(pr_med thp_reserve dense_huge_end_pct) verdict=()
+	for cfg in $cfgs; do
+		[ $cfg != thp_reserve ] || continue
+		local s=$(( $(pr_med $cfg children) - 1 )) h=$(pr_med $cfg dense_huge_end_pct)
+		verdict+=("- against $cfg ($s batch, service ${h}% huge): $(awk -v ps=$p_s -v s=$s -v ph=$p_h -v h=$h 'BEGIN {
+			hs = ph > h ? "more" : ph == h ? "as many" : "fewer"
+			if (ps >= s && ph >= h && (ps > s || ph > h)) w = "**better**"
+			else if (ps == s && ph == h) w = "equal"
+			else w = "a trade"
+			printf "%s: %+d batch processes (%+.0f%%), %s service huge pages (%.0f%% against %.0f%%)", w, ps - s, 100 * (ps - s) / (s > 0 ? s : 1), hs, ph, h }')")
+	done
+	for i in $(seq "$n_runs"); do
+		for cfg in $cfgs; do
+			every+=("$(awk -v r=$i -v c=$cfg '
+				{ delete v; for (k = 1; k <= NF; k++) { split($k, kv, "="); v[kv[1]] = kv[2] } }
+				v["run"] == r && v["cfg"] == c { printf "| %d | %s | %d | %s%% / %s%% | %s | %s |", r, c,
+					v["children"] - 1, v["dense_huge_pct"], v["dense_huge_end_pct"], v["victims"], v["thp_underused_split_page"] }' "$out/thp_priority.raw")")
+		done
+	done
+	{
+		echo "# THP: a service and batch jobs under one limit"
+		echo
+		echo "Kernel $(make -s -C "$top/build/linux" kernelversion), QEMU/TCG, 2 vCPUs, node 0 of 1 GiB as in the THP"
+		echo "benchmark; a fresh boot for each configuration and run, $n_runs runs, interleaved;"
+		echo "medians. VM time: $((vm_s / 60)) min."
+		echo
+		echo "The mixed run of the THP benchmark has a fully dense process: there"
+		echo "max_ptes_none=256 does as well as thp_reserve, since density tells it from"
+		echo "the sparse ones. Here density is not priority. One service process (cgroup"
+		echo "thpprio/service) touches 256 of the 512 pages of each 2 MiB range of its"
+		echo "$(cf chunk_mib) MiB and wants its huge pages (TLB reach); batch processes (thpprio/batch)"
+		echo "touch 384 of 512 of theirs and are added, one after another, until the first"
+		echo "OOM kill under the limit of thpprio, $(cf limit_mib) MiB (1/4 of $(cf mem_total_mib) MiB). No swap: only"
+		echo "the deferred-split shrinker can free anything. A global max_ptes_none"
+		echo "splits a THP with more zero-filled subpages than its value: 256 in the"
+		echo "service's, 128 in the batch's, so a value below 128 splits both and one of"
+		echo "256 or more keeps both; no value splits the batch and keeps the service."
+		echo
+		echo "Configurations: never, always (THP=never/always, no policy);"
+		echo "always_mpn256 and always_mpn127: always with khugepaged/max_ptes_none 256"
+		echo "(the THP benchmark's best global setting) and 127 (the largest value that"
+		echo "splits the batch's); thp_reserve: always plus the policy, configured with"
+		echo "\`mmpolicy apply\` of a file giving zero_limits service = 512 (never split)"
+		echo "and batch = 64. Other knobs at their defaults (defrag=$(cf defrag),"
+		echo "max_ptes_none=511 but in the two mpn configurations); NUMA demotion off."
+		echo
+		echo "| configuration | batch processes served | × always | service: huge right after touching | service: huge at the end | memory per process, cgroup full, MiB | thp_fault_alloc | thp_underused_split_page | shrink calls | shrink overrides |"
+		echo "|---|---|---|---|---|---|---|---|---|---|"
+		printf '%s\n' "${rows[@]}"
+		echo
+		echo "batch processes served: batch children that had touched their chunk when"
+		echo "the first OOM kill came. service: huge at the end: its AnonHugePages once"
+		echo "the batch filled the limit, over its chunk (killed: the OOM killer took it;"
+		echo "its oom_score_adj is 500, the batch's 1000). memory per process: the batch"
+		echo "cgroup's memory.current over its processes at the last one before the OOM"
+		echo "kill. shrink calls and overrides: thp_reserve's shrink member (0 without a"
+		echo "policy)."
+		echo
+		echo "thp_reserve ($p_s batch processes, service ${p_h}% huge at the end):"
+		printf '%s\n' "${verdict[@]}"
+		echo
+		echo "Every run, in the order they ran: batch served, service huge right after"
+		echo "touching / at the end, the OOM killer's victims (child indexes; 0 is the"
+		echo "service), thp_underused_split_page."
+		echo
+		echo "| run | configuration | batch served | service huge | victims | underused splits |"
+		echo "|---|---|---|---|---|---|"
+		printf '%s\n' "${every[@]}"
+	} >"$out/thp_priority.md"
+}
+
 if grep -qw thp <<<"$sections"; then
 	bench_thp || exit 1
+fi
+if grep -qw thp_priority <<<"$sections"; then
+	bench_thp_priority || exit 1
 fi
 if grep -qw compaction <<<"$sections"; then
 	bench_compaction || exit 1
 fi
 
-cp "$out"/*.md "$out"/*.dat "$res/"
+for f in "$out"/*.md "$out"/*.dat; do
+	[ ! -e "$f" ] || cp "$f" "$res/"
+done
 chart() { # NAME TITLE YLABEL USING...
 	local name=$1 title=$2 ylabel=$3
 	shift 3
@@ -376,7 +501,7 @@ chart compaction "Compaction with 512 MiB pinned, 10 passes (TCG; medians of 5 b
 	echo "2 vCPUs, tiered topology (selftests/vm.sh). Under TCG, absolute times"
 	echo "are not meaningful: compare ratios within a table."
 	echo
-	for f in demotion swap placement thp compaction; do
+	for f in demotion swap placement thp thp_priority compaction; do
 		[ -f "$res/$f.md" ] || continue
 		sed 's/^# /## /' "$res/$f.md"
 		[ -f "$res/$f.png" ] && echo && echo "![$f]($f.png)"

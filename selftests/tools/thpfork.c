@@ -6,10 +6,14 @@
  * stays alive holding its memory. Stop when a child fails (killed by the
  * OOM killer, or its mmap fails) or MAX children are alive.
  *
- *   thpfork -c CHUNK_MiB [-p PAGES] [-r] [-m MAX] [-D DENSE] [-g]
+ *   thpfork -c CHUNK_MiB [-p PAGES] [-r] [-m MAX] [-D DENSE [-d DPAGES]
+ *           [-C CGROUP]] [-g]
  *     -r  touch a random 1..PAGES pages per range instead of exactly PAGES
  *     -D  the first DENSE children touch every page (512 a range), the
  *         others PAGES (a mixed run: dense and sparse in one cgroup)
+ *     -d  the DENSE children touch DPAGES pages a range instead of 512
+ *     -C  the DENSE children join the cgroup directory CGROUP before they
+ *         map (a per-cgroup policy tells them from the others)
  *     -g  sample the memory.current of thpfork's own cgroup after each child
  *
  * Prints: children=N failed=0|1 fault_p50_us fault_p99_us (first touch of
@@ -166,8 +170,24 @@ static void rollup_kb(long *huge_kb, long *rss_kb)
 		fclose(f);
 }
 
+/* Move the calling process into the cgroup directory @dir (cgroup v2). */
+static int join_cgroup(const char *dir)
+{
+	char path[4200];
+	FILE *f;
+	int ok;
+
+	snprintf(path, sizeof(path), "%s/cgroup.procs", dir);
+	f = fopen(path, "w");
+	if (!f)
+		return -1;
+	ok = fprintf(f, "0\n") > 0;
+	return fclose(f) || !ok ? -1 : 0;
+}
+
 /* The child: map, touch, send what it saw and its first-touch latencies, hold. */
-static void child(int fd, size_t chunk, int pages, int randomize, unsigned seed)
+static void child(int fd, size_t chunk, int pages, int randomize, unsigned seed,
+		  const char *cgroup)
 {
 	size_t ranges = chunk / RANGE, r;
 	struct report rep;
@@ -176,6 +196,10 @@ static void child(int fd, size_t chunk, int pages, int randomize, unsigned seed)
 	double start;
 	int i, n;
 
+	if (cgroup && join_cgroup(cgroup)) {
+		perror(cgroup);
+		_exit(1);
+	}
 	base = mmap(NULL, chunk + RANGE, PROT_READ | PROT_WRITE,
 		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (base == MAP_FAILED || !lat)
@@ -245,27 +269,31 @@ static double median_d(double *v, int n)
 int main(int argc, char **argv)
 {
 	int pages = 1, randomize = 0, max = 200, opt, n, failed = 0, status;
-	int dense = 0, sample_cg = 0, ndone = 0, killed_touching = 0, i;
+	int dense = 0, dpages = 512, sample_cg = 0, ndone = 0, killed_touching = 0, i;
 	size_t chunk = 0, ranges, total = 0;
 	long oom0, cg_kb = -1, cg_children = 0, dense_end = 0;
 	double huge_sum = 0, dense_huge = 0, *touch, *rss, *dtouch;
-	char *cg_file = NULL, victims[4096] = "";
+	char *cg_file = NULL, *dense_cg = NULL, victims[4096] = "";
 	pid_t *pids;
 	float *lat;
 
-	while ((opt = getopt(argc, argv, "c:p:rm:D:g")) != -1) {
+	while ((opt = getopt(argc, argv, "c:p:rm:D:d:C:g")) != -1) {
 		switch (opt) {
 		case 'c': chunk = strtoul(optarg, NULL, 0) << 20; break;
 		case 'p': pages = atoi(optarg); break;
 		case 'r': randomize = 1; break;
 		case 'm': max = atoi(optarg); break;
 		case 'D': dense = atoi(optarg); break;
+		case 'd': dpages = atoi(optarg); break;
+		case 'C': dense_cg = optarg; break;
 		case 'g': sample_cg = 1; break;
 		default: chunk = 0;
 		}
 	}
-	if (!chunk || pages < 1 || pages > 512 || max < 1 || dense < 0) {
-		fprintf(stderr, "usage: thpfork -c CHUNK_MiB [-p PAGES] [-r] [-m MAX] [-D DENSE] [-g]\n");
+	if (!chunk || pages < 1 || pages > 512 || max < 1 || dense < 0 ||
+	    dpages < 1 || dpages > 512) {
+		fprintf(stderr, "usage: thpfork -c CHUNK_MiB [-p PAGES] [-r] [-m MAX] [-D DENSE [-d DPAGES]\n"
+				"               [-C CGROUP]] [-g]\n");
 		return 2;
 	}
 	ranges = chunk / RANGE;
@@ -304,8 +332,9 @@ int main(int argc, char **argv)
 				fputs(is_dense ? "500" : "1000", f);
 				fclose(f);
 			}
-			child(fds[1], chunk, is_dense ? 512 : pages,
-			      is_dense ? 0 : randomize, n + 1);
+			child(fds[1], chunk, is_dense ? dpages : pages,
+			      is_dense ? 0 : randomize, n + 1,
+			      is_dense ? dense_cg : NULL);
 		}
 		close(fds[1]);
 		if (read_all(fds[0], &rep, sizeof(rep)) != sizeof(rep) ||
