@@ -85,7 +85,7 @@ fail:
 	return EXIT_FAIL;
 }
 
-/* Pin every link of @c under @k. Return: 0, or -errno with the reason printed. */
+/* Pin every link of @c under @k. Return: 0, or -1 with the reason printed. */
 static int pin_under(const struct kind *k, struct companions *c)
 {
 	char dir[256], path[512];
@@ -94,14 +94,14 @@ static int pin_under(const struct kind *k, struct companions *c)
 	progs_dir(k, dir, sizeof(dir));
 	if (mkdir(dir, 0700) && errno != EEXIST) {
 		err("creating %s failed: %s", dir, strerror(errno));
-		return -errno;
+		return -1;
 	}
 	for (i = 0; i < c->nr; i++) {
 		snprintf(path, sizeof(path), "%s/%s", dir, c->names[i]);
 		unlink(path);
 		if (bpf_obj_pin(bpf_link__fd(c->links[i]), path)) {
 			err("pinning %s failed: %s", path, strerror(errno));
-			return -errno;
+			return -1;
 		}
 		printf("%s: with program '%s' (pinned at %s)\n", k->name,
 		       c->names[i], path);
