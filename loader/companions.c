@@ -52,9 +52,7 @@ int attach_companions(struct bpf_object *obj, struct companions *c)
 
 	c->nr = 0;
 	bpf_object__for_each_program(prog, obj) {
-		if (bpf_program__type(prog) == BPF_PROG_TYPE_STRUCT_OPS ||
-		    !bpf_program__autoload(prog) ||
-		    !bpf_program__autoattach(prog))
+		if (!is_companion(prog))
 			continue;
 		if (c->nr == MAX_COMPANIONS) {
 			err("the object has more than %d programs besides its policies' (at '%s')",
@@ -168,8 +166,8 @@ static void unlink_pin(const char *path, const char *name, void *arg)
 }
 
 /*
- * Detach the companions pinned under @k: removing a pin drops the link's
- * last reference.
+ * Remove the companions' pins under @k: a link whose last pin this was
+ * (no other kind of its object is attached) is detached.
  */
 void remove_companions(const struct kind *k)
 {

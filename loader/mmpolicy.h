@@ -172,6 +172,13 @@ struct companions {
 	int nr;
 };
 
+/* A program load and swap attach with the policies (info lists them too). */
+static inline bool is_companion(const struct bpf_program *prog)
+{
+	return bpf_program__type(prog) != BPF_PROG_TYPE_STRUCT_OPS &&
+	       bpf_program__autoload(prog) && bpf_program__autoattach(prog);
+}
+
 int attach_companions(struct bpf_object *obj, struct companions *c);
 int pin_companions(struct bpf_map **maps, struct companions *c);
 void drop_companions(struct companions *c);

@@ -227,8 +227,7 @@ int cmd_info(const char *obj_arg)
 			printf("policy %-10s %s (struct %s)\n", kinds[k].name,
 			       bpf_map__name(maps[k]), kinds[k].ops_type);
 	bpf_object__for_each_program(prog, obj)
-		if (bpf_program__type(prog) != BPF_PROG_TYPE_STRUCT_OPS &&
-		    bpf_program__autoload(prog) && bpf_program__autoattach(prog))
+		if (is_companion(prog))
 			printf("program %s (SEC(\"%s\")): attached with the policies\n",
 			       bpf_program__name(prog),
 			       bpf_program__section_name(prog));
