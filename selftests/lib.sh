@@ -44,6 +44,8 @@ policy_of() { cat "$HOOKS/$1/policy"; }
 
 # field NAME LINE: the value of NAME=VALUE in a memhog report line.
 field() { echo "$2" | tr ' ' '\n' | awk -F= -v k="$1" '$1 == k { print $2 }'; }
+# sum KEY LINE...: KEY's value summed over compact_round lines.
+sum() { local k=$1; shift; local t=0 r; for r in "$@"; do t=$((t + $(field "$k" "$r"))); done; echo $t; }
 
 enable_demotion() { echo true > /sys/kernel/mm/numa/demotion_enabled; }
 

@@ -8,16 +8,18 @@
 # asking about the rest of this one.
 #
 # How much of the pinned memory one pass meets depends on where the migrate
-# and free scanners meet, which moves with the layout: after a warm-up
-# pass, alternate rounds without and with the policy and compare the sums.
+# and free scanners meet, which moves with the layout: from 896 to 10407
+# pinned pages a pass in the runs seen so far. After a warm-up pass,
+# alternate rounds without and with the policy, and go on until the stock
+# kernel has met a tenth of the pin (at least 2 and at most 8 pairs), then
+# compare the sums.
 . "$REPO/selftests/lib.sh"
-
-sum() { local k=$1; shift; local t=0 r; for r in "$@"; do t=$((t + $(field "$k" "$r"))); done; echo $t; }
 
 pin_start 128
 compact_round "warm-up" >/dev/null
-base=() pol=() ovr=0 blk=0
-for round in 1 2; do
+base=() pol=() ovr=0 blk=0 bf=0
+for round in 1 2 3 4 5 6 7 8; do
+	[ "$round" -gt 2 ] && [ "$bf" -gt 3200 ] && break
 	mmpolicy unload compaction >/dev/null
 	base+=("$(compact_round "no policy")")
 	mmpolicy load skip_pinned >/dev/null || fail "load"
@@ -30,24 +32,26 @@ for round in 1 2; do
 	bss=$(attached_map compaction skip_pin.bss)
 	n=$("$BPFTOOL" map dump id "$bss" | grep -o '"nr_block_skips": [0-9]*' | grep -o '[0-9]*$')
 	blk=$((blk + ${n:-0}))
+	bf=$(sum pgmigrate_fail "${base[@]}")
 done
 printf '%s\n' "${base[@]}" "${pol[@]}"
 check "the pin held through every round" pin_alive
 pin_stop
 
-bf=$(sum pgmigrate_fail "${base[@]}") pf=$(sum pgmigrate_fail "${pol[@]}")
+pf=$(sum pgmigrate_fail "${pol[@]}")
 bi=$(sum compact_isolated "${base[@]}") pi=$(sum compact_isolated "${pol[@]}")
 ps=$(sum pgmigrate_success "${pol[@]}")
-# 32768 pages are pinned; two passes meet at least a tenth of them.
-check "the stock kernel fails to migrate pinned pages ($bf failures)" [ "$bf" -gt 3200 ]
+# 32768 pages are pinned: without a tenth of them met, the ratio below
+# would say little.
+check "the stock kernel fails to migrate pinned pages ($bf failures in ${#base[@]} passes)" [ "$bf" -gt 3200 ]
 check "skip_pinned cuts migration failures >= 100x ($bf -> $pf)" [ $((pf * 100)) -le "$bf" ]
 check "and isolations ($bi -> $pi)" [ "$pi" -lt "$bi" ]
 check "unpinned pages still migrate ($ps)" [ "$ps" -gt 1000 ]
 # Asked once a block, the policy answers "skip the block" about once for
-# each pageblock that holds pinned pages, each round: 130 answers in 2
-# rounds, on both kernels, for a pin of 32768 pages (65 blocks). A
-# scanner that asked on for the rest of a skipped block would get about
-# one answer a pinned page; the bound, 1024, leaves room for a pin spread
-# over 8 times as many blocks and is 64 times below that.
-check "the policy skipped pinned blocks ($blk block answers of $ovr overrides; the stock kernel met $bf pinned pages)" \
-	[ "$blk" -gt 0 -a "$blk" -le 1024 ]
+# each pageblock that holds pinned pages, each round: 65 answers a round,
+# on both kernels, for a pin of 32768 pages (65 blocks). A scanner that
+# asked on for the rest of a skipped block would get about one answer a
+# pinned page; the bound, 512 a round, leaves room for a pin spread over
+# 8 times as many blocks and is 64 times below that.
+check "the policy skipped pinned blocks ($blk block answers in ${#pol[@]} rounds, of $ovr overrides; the stock kernel met $bf pinned pages)" \
+	[ "$blk" -gt 0 -a "$blk" -le $((512 * ${#pol[@]})) ]
