@@ -41,6 +41,19 @@ vmstat() { awk -v k="$1" '$1 == k { print $2 }' /proc/vmstat; }
 pgdemote() { echo $(( $(vmstat pgdemote_kswapd) + $(vmstat pgdemote_direct) + $(vmstat pgdemote_khugepaged) )); }
 hookstat() { cat "$HOOKS/$1/$2"; }
 policy_of() { cat "$HOOKS/$1/policy"; }
+# settled CMD...: CMD's output once two runs 0.5 s apart agree (at most
+# 10 s), for counters that reclaim still running in the background may
+# move between two reads.
+settled() {
+	local prev="" cur i
+	for i in $(seq 20); do
+		cur=$("$@")
+		[ "$cur" = "$prev" ] && break
+		prev=$cur
+		sleep 0.5
+	done
+	echo "$cur"
+}
 
 # field NAME LINE: the value of NAME=VALUE in a memhog report line.
 field() { echo "$2" | tr ' ' '\n' | awk -F= -v k="$1" '$1 == k { print $2 }'; }
@@ -84,7 +97,7 @@ hold() {
 	rm -f /tmp/"$name".*
 	in_cgroup "$cg" "$THPTOUCH" "$@" report nodes signal:/tmp/"$name".ready \
 		await:/tmp/"$name".go report nodes >/tmp/"$name".out &
-	for i in $(seq 300); do [ -e /tmp/"$name".ready ] && return; sleep 0.1; done
+	for i in $(seq 900); do [ -e /tmp/"$name".ready ] && return; sleep 0.1; done
 	fail "$name did not get ready: $(cat /tmp/"$name".out)"
 }
 release() { touch /tmp/"$1".go; }
@@ -105,7 +118,11 @@ compact_round() {
 	rm -f /tmp/frag.out
 	"$MEMHOG" -m 128 -b 0 -f -s 600 >/tmp/frag.out &
 	local hog=$!
-	while [ ! -s /tmp/frag.out ]; do sleep 0.2; done
+	while [ ! -s /tmp/frag.out ]; do
+		# (in $(...) a fail would be the round's output: say it on stderr)
+		kill -0 $hog 2>/dev/null || fail "memhog -f: $(cat /tmp/frag.out)" >&2
+		sleep 0.2
+	done
 	before=$(cat /proc/vmstat)
 	local s0=$(date +%s%N)
 	echo 1 > /proc/sys/vm/compact_memory
@@ -126,7 +143,11 @@ pin_start() {
 	rm -f /tmp/unpin /tmp/pin.out
 	"$PINMEM" -m "$1" -w /tmp/unpin >/tmp/pin.out 2>&1 &
 	PIN_PID=$!
-	for i in $(seq 100); do grep -q pinned /tmp/pin.out 2>/dev/null && break; sleep 0.1; done
+	for i in $(seq 600); do
+		grep -q pinned /tmp/pin.out 2>/dev/null && break
+		kill -0 $PIN_PID 2>/dev/null || break
+		sleep 0.1
+	done
 	grep -q pinned /tmp/pin.out || fail "pinmem: $(cat /tmp/pin.out)"
 	cat /tmp/pin.out
 }

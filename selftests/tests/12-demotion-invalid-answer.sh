@@ -15,8 +15,8 @@ d0=$(pgdemote)
 r=$(hog 640 0)
 d1=$(pgdemote)
 n1=$(field node1 "$r") n2=$(field node2 "$r")
-inv=$(( $(hookstat demotion invalid) - inv0 ))
-calls=$(( $(hookstat demotion calls) - calls0 ))
+counts() { echo "$(( $(hookstat demotion invalid) - inv0 )) $(( $(hookstat demotion calls) - calls0 ))"; }
+read -r inv calls <<<"$(settled counts)"
 echo "pgdemote +$((d1 - d0)); node1=$n1 node2=$n2; calls +$calls, invalid +$inv"
 check "every answer counted invalid ($inv of $calls)" [ "$inv" -gt 0 -a "$inv" -eq "$calls" ]
 check "in both decisions" [ "$(hookstat demotion query/invalid)" -gt 0 -a "$(hookstat demotion migrate/invalid)" -gt 0 ]

@@ -13,9 +13,9 @@ d0=$(pgdemote) s0=$(vmstat pswpout) dec0=$(hookstat demotion declined)
 start=$(date +%s)
 "$MEMHOG" -m 600 -b 0 >/tmp/h0.out & h0=$!
 "$MEMHOG" -m 600 -b 1 >/tmp/h1.out & h1=$!
-timeout 240 bash -c "wait $h0; wait $h1" 2>/dev/null
+timeout 400 bash -c "wait $h0; wait $h1" 2>/dev/null
 while kill -0 $h0 2>/dev/null || kill -0 $h1 2>/dev/null; do
-	[ $(( $(date +%s) - start )) -lt 240 ] || { kill -9 $h0 $h1; fail "reclaim did not finish in 240 s"; }
+	[ $(( $(date +%s) - start )) -lt 400 ] || { kill -9 $h0 $h1; fail "reclaim did not finish in 400 s"; }
 	sleep 1
 done
 d1=$(pgdemote) s1=$(vmstat pswpout)

@@ -38,13 +38,14 @@ mmpolicy load promote_cgroup || fail "load promote_cgroup"
 echo 2 > /proc/sys/kernel/numa_balancing || fail "numa_balancing=2"
 
 c0=$(hookstat promotion hint/calls) p0=$(vmstat pgpromote_success)
-# The eager set runs until it is back (at most 90 s: the debug kernel scans
+# The eager set runs until it is back (at most 240 s: when a new process's
+# first scan pass comes depends on its CPU time, and the debug kernel scans
 # slowly); the never set beside it, as long and at least 20 s.
 rm -f /tmp/never.stop
 t0=$(date +%s)
-in_cgroup eager "$HOTSET" -m 16 -d 1 -i 100 -t 90 -u 0:95 >/tmp/eager.out &
+in_cgroup eager "$HOTSET" -m 16 -d 1 -i 100 -t 240 -u 0:95 >/tmp/eager.out &
 e=$!
-in_cgroup never "$HOTSET" -m 16 -d 1 -i 100 -t 120 -s /tmp/never.stop >/tmp/never.out &
+in_cgroup never "$HOTSET" -m 16 -d 1 -i 100 -t 260 -s /tmp/never.stop >/tmp/never.out &
 n=$!
 wait $e || fail "hotset: $(cat /tmp/eager.out)"
 while [ $(( $(date +%s) - t0 )) -lt 20 ]; do sleep 1; done
@@ -68,8 +69,8 @@ echo 1 > /proc/sys/kernel/numa_balancing_promote_rate_limit_MBps
 o0=$(hookstat promotion hint/overrides) d0=$(hookstat promotion hint/declined) p0=$(vmstat pgpromote_success)
 t0=$(date +%s%N)
 # Until the first pages are back (2%, one NUMA scan's worth at this
-# limit), at most 90 s: when a new process's first scan comes varies.
-in_cgroup eager "$HOTSET" -m 32 -d 1 -i 100 -t 90 -u 0:2 >/tmp/rl.out || fail "hotset: $(cat /tmp/rl.out)"
+# limit), at most 240 s: when a new process's first scan comes varies.
+in_cgroup eager "$HOTSET" -m 32 -d 1 -i 100 -t 240 -u 0:2 >/tmp/rl.out || fail "hotset: $(cat /tmp/rl.out)"
 secs=$(( ($(date +%s%N) - t0 + 999999999) / 1000000000 ))
 promoted=$(( $(vmstat pgpromote_success) - p0 ))
 ovr=$(( $(hookstat promotion hint/overrides) - o0 )) dec=$(( $(hookstat promotion hint/declined) - d0 ))

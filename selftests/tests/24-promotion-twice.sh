@@ -64,7 +64,7 @@ mmpolicy swap promote_twice >/dev/null || fail "swap to the default window"
 c0=$(hookstat promotion hint/calls) t0=$(date +%s)
 # Scan passes come seconds to tens of seconds apart (the scan period grows
 # while nothing migrates): two of them, and the slower machines' margin.
-r=$("$HOTSET" -m 16 -d 1 -i 100 -t 180 -u 0:90) || fail "hotset: $r"
+r=$("$HOTSET" -m 16 -d 1 -i 100 -t 300 -u 0:90) || fail "hotset: $r"
 echo "$r"
 calls=$(( $(hookstat promotion hint/calls) - c0 ))
 final=$(grep '^final' <<<"$r")

@@ -50,8 +50,9 @@ check "load says it removed it" grep -q 'removed a stale pin at /sys/fs/bpf/mm_p
 check "most_free is attached" [ "$(policy_of demotion)" = most_free ]
 
 # Commands that change hooks take turns: one waits for the other's lock.
-flock /run/mm_policy/lock sleep 2 &
-sleep 0.5
+rm -f /tmp/locked
+flock /run/mm_policy/lock sh -c 'touch /tmp/locked; exec sleep 2' &
+for i in $(seq 100); do [ -e /tmp/locked ] && break; sleep 0.1; done
 t0=$(date +%s%N)
 out=$(mmpolicy unload all 2>&1) || fail "unload while locked: $out"
 ms=$(( ($(date +%s%N) - t0) / 1000000 ))

@@ -16,7 +16,9 @@ out=/tmp/top.jsonl
 top=$!
 hog 640 0 >/dev/null
 echo 1 > $HOOKS/demotion/eject
-sleep 1.5
+# until a sample shows it, then one more
+for i in $(seq 100); do tail -n 1 $out | grep -q '"state":"ejected"' && break; sleep 0.1; done
+sleep 0.6
 kill -TERM $top
 wait $top || fail "top exited $? on SIGTERM"
 echo "pgdemote +$(( $(pgdemote) - d0 )) during the view"

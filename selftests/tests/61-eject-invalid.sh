@@ -33,7 +33,9 @@ echo "exit_reason: $reason"
 check "exit_reason names the policy and the run" \
 	grep -q '^bad_target: 100 invalid answers in a row' <<<"$reason"
 check "every answer was invalid (calls $calls = invalid $inv)" [ "$calls" -eq "$inv" ]
-check "ejected at the limit, plus calls until the ejection work ran ($inv)" [ "$inv" -ge 100 -a "$inv" -le 200 ]
+# The work item that ejects may wait behind reclaim on its CPU: the bound
+# is loose, but a policy ejected nowhere near the limit still fails.
+check "ejected at the limit, plus calls until the ejection work ran ($inv)" [ "$inv" -ge 100 -a "$inv" -le 1000 ]
 check "demotion went on the kernel's way (pgdemote +$((d1 - d0)))" [ $((d1 - d0)) -gt 10000 ]
 check "one kernel log line says so" \
 	[ "$(dmesg | grep -c "bpf_mm: demotion policy 'bad_target' ejected: 100 invalid answers")" -eq 1 ]

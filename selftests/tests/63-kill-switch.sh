@@ -40,7 +40,7 @@ rm -f /tmp/stop
 load=$!
 trap 'touch /tmp/stop; wait $load 2>/dev/null' EXIT
 c0=$(hookstat demotion calls)
-for i in $(seq 300); do [ "$(hookstat demotion calls)" -gt $((c0 + 200)) ] && break; sleep 0.1; done
+for i in $(seq 1200); do [ "$(hookstat demotion calls)" -gt $((c0 + 200)) ] && break; sleep 0.1; done
 check "one_node decides under reclaim ($(( $(hookstat demotion calls) - c0 )) calls)" \
 	[ "$(hookstat demotion calls)" -gt $((c0 + 200)) ]
 echo 1 > $HOOKS/eject || fail "write bpf_policy/eject under reclaim"
@@ -48,7 +48,7 @@ check "ejected under reclaim" [ "$(hookstat demotion state)" = ejected ]
 # Calls that were already running when the switch flipped finish first.
 sleep 1
 c1=$(hookstat demotion calls) d1=$(pgdemote)
-for i in $(seq 300); do [ "$(pgdemote)" -gt $((d1 + 2000)) ] && break; sleep 0.1; done
+for i in $(seq 1200); do [ "$(pgdemote)" -gt $((d1 + 2000)) ] && break; sleep 0.1; done
 d2=$(pgdemote) c2=$(hookstat demotion calls)
 touch /tmp/stop
 wait $load
