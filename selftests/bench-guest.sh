@@ -242,20 +242,26 @@ thp_hook_counts() {
 # interleave in this boot; each run is a new process, and numa_balancing
 # is off between runs.
 PL_MIB=768 PL_HOT=64 PL_PHASES=3 PL_SECS=20 PL_SWEEP=8 PL_MS=10
+# A "+room" configuration runs with vm.watermark_scale_factor at PL_WSF
+# (default 10): the gap between watermarks, which is what kswapd frees on
+# node 0 each time a promotion finds no room there.
+PL_WSF=1000
 # pl_med CFG KEY: the median of KEY over CFG's phases ("-" if none).
 pl_med() {
-	tr ' ' '\n' <"$OUT/placement.raw.$1" | sed -n "s/^$2=//p" | sort -g |
+	tr ' ' '\n' <"$OUT/$pl.raw.$1" | sed -n "s/^$2=//p" | sort -g |
 		awk '{ a[NR] = $1 } END { print NR ? a[int((NR + 1) / 2)] : "-" }'
 }
 # pl_at CFG T: the median share of the hot set on node 0, T s into a phase.
 pl_at() {
-	grep " t=$2 " "$OUT/placement.samples.$1" | tr ' ' '\n' | sed -n 's/^top_pct=//p' |
+	grep " t=$2 " "$OUT/$pl.samples.$1" | tr ' ' '\n' | sed -n 's/^top_pct=//p' |
 		sort -g | awk '{ a[NR] = $1 } END { print NR ? a[int((NR + 1) / 2)] "%" : "-" }'
 }
+# bench_placement [NAME CONFIGURATIONS]: writes $OUT/NAME.md.
 bench_placement() {
-	local cfgs="off kernel eager twice" cfg i r rows=() dat=() k_traffic=""
+	local pl=${1:-placement} cfgs=${2:-off kernel eager twice} cfg i r rows=() dat=() k_traffic="" wsf
 	echo "== placement: a $PL_HOT MiB hot set moving every $PL_SECS s over $PL_MIB MiB;" \
-		"$RUNS runs x 4 configurations, interleaved"
+		"$RUNS runs x $(wc -w <<<"$cfgs") configurations, interleaved"
+	wsf=$(cat /proc/sys/vm/watermark_scale_factor)
 	enable_demotion
 	# NUMA scans come every scan period of the task's own CPU time: under
 	# TCG, at the default 1 s, one pass over the working set takes a whole
@@ -263,20 +269,22 @@ bench_placement() {
 	# every configuration, gives a pass every few seconds.
 	echo 100 > /sys/kernel/debug/sched/numa_balancing/scan_delay_ms
 	echo 100 > /sys/kernel/debug/sched/numa_balancing/scan_period_min_ms
-	for cfg in $cfgs; do : >"$OUT/placement.raw.$cfg"; : >"$OUT/placement.samples.$cfg"; done
+	for cfg in $cfgs; do : >"$OUT/$pl.raw.$cfg"; : >"$OUT/$pl.samples.$cfg"; done
 	for ((i = 1; i <= RUNS; i++)); do
 		for cfg in $cfgs; do
 			settle
+			case $cfg in *+room) echo "$PL_WSF" > /proc/sys/vm/watermark_scale_factor ;; esac
 			[ $cfg = off ] || echo 2 > /proc/sys/kernel/numa_balancing
 			case $cfg in
-			eager) mmpolicy load promote_cgroup --set default_threshold=60000 >/dev/null || return 1 ;;
-			twice) mmpolicy load promote_twice >/dev/null || return 1 ;;
+			eager*) mmpolicy load promote_cgroup --set default_threshold=60000 >/dev/null || return 1 ;;
+			twice*) mmpolicy load promote_twice >/dev/null || return 1 ;;
 			esac
 			r=$("$BIN/tiershift" -m $PL_MIB -w $PL_HOT -p $PL_PHASES -t $PL_SECS -s $PL_SWEEP -i $PL_MS) || return 1
 			echo 0 > /proc/sys/kernel/numa_balancing
-			case $cfg in eager|twice) mmpolicy unload promotion >/dev/null ;; esac
-			grep '^phase:' <<<"$r" | sed "s/^phase:/run=$i/" >>"$OUT/placement.raw.$cfg"
-			grep '^sample:' <<<"$r" | sed "s/^sample:/run=$i/" >>"$OUT/placement.samples.$cfg"
+			echo "$wsf" > /proc/sys/vm/watermark_scale_factor
+			case $cfg in eager*|twice*) mmpolicy unload promotion >/dev/null ;; esac
+			grep '^phase:' <<<"$r" | sed "s/^phase:/run=$i/" >>"$OUT/$pl.raw.$cfg"
+			grep '^sample:' <<<"$r" | sed "s/^sample:/run=$i/" >>"$OUT/$pl.samples.$cfg"
 			echo "  run $i, $cfg: $(grep '^placed:' <<<"$r" | cut -d' ' -f3-);" \
 				$(grep '^phase:' <<<"$r" | awk '{ for (k = 1; k <= NF; k++) { split($k, kv, "="); v[kv[1]] = kv[2] }
 					printf "phase %s: %s%% -> %s%% (90%% at %s s) ", v["phase"], v["start_pct"], v["end_pct"], v["reach90_s"] }')
@@ -286,17 +294,21 @@ bench_placement() {
 	for cfg in $cfgs; do
 		local within=$(awk '{ for (k = 1; k <= NF; k++) { split($k, kv, "="); v[kv[1]] = kv[2] }
 			n++; if (v["reach90_s"] >= 0 && v["reach90_s"] <= 10) y++ } END { printf "%d of %d", y, n }' \
-			"$OUT/placement.raw.$cfg")
+			"$OUT/$pl.raw.$cfg")
 		local tr=$(( $(pl_med $cfg pgpromote) + $(pl_med $cfg pgdemote) ))
-		local reach=$(sed 's/reach90_s=-1/reach90_s=9999/' "$OUT/placement.raw.$cfg" >"$OUT/placement.tmp" &&
-			tr ' ' '\n' <"$OUT/placement.tmp" | sed -n 's/^reach90_s=//p' | sort -g |
+		local reach=$(sed 's/reach90_s=-1/reach90_s=9999/' "$OUT/$pl.raw.$cfg" >"$OUT/$pl.tmp" &&
+			tr ' ' '\n' <"$OUT/$pl.tmp" | sed -n 's/^reach90_s=//p' | sort -g |
 			awk '{ a[NR] = $1 } END { m = a[int((NR + 1) / 2)]; print m == 9999 ? "never" : m }')
 		rows+=("| $cfg | $(pl_med $cfg start_pct)% | $(pl_at $cfg 2) | $(pl_at $cfg 5) | $(pl_at $cfg 10) | $(pl_med $cfg end_pct)% | $reach | $within | $(pl_med $cfg promoted) | $(pl_med $cfg pingpong) | $(pl_med $cfg pgpromote) | $(pl_med $cfg candidates) | $(pl_med $cfg pgdemote) | $(ratio "$tr" "$k_traffic") | $(pl_med $cfg hint_faults) |")
 		dat+=("$cfg $(pl_at $cfg 2 | tr -d %) $(pl_at $cfg 5 | tr -d %) $(pl_at $cfg 10 | tr -d %) $(pl_med $cfg end_pct)")
 	done
-	rm -f "$OUT/placement.tmp"
+	rm -f "$OUT/$pl.tmp"
 	{
-		echo "# Placement: hot pages back in the top tier"; echo; header
+		case $pl in
+		placement) echo "# Placement: hot pages back in the top tier" ;;
+		*) echo "# Placement with room: kswapd frees more of node 0 at once" ;;
+		esac
+		echo; header
 		echo "tiershift writes $PL_MIB MiB of base pages in order (node 0 fills, the rest"
 		echo "goes to nodes 1-2), then reads a $PL_HOT MiB window of it every $PL_MS ms: first the"
 		echo "last $PL_HOT MiB written, and every $PL_SECS s the $PL_HOT MiB before it ($PL_PHASES phases a"
@@ -317,6 +329,11 @@ bench_placement() {
 		echo "promotes every page hinted within 60 s of its scan (the rate limit still"
 		echo "applies). twice: \`promote_twice\` (window 60 s): a page is promoted at its"
 		echo "second hint fault within 60 s, never at its first."
+		case $cfgs in *+room*)
+			echo "+room: the same with vm.watermark_scale_factor=$PL_WSF instead of $wsf, so that"
+			echo "kswapd, woken on node 0 by a promotion that finds no room, frees"
+			echo "$((PL_WSF / 100))% of it at once rather than $(awk -v w=$wsf 'BEGIN { print w / 100 }')% (and keeps about $((3 * PL_WSF / 100))% free)." ;;
+		esac
 		echo
 		echo "| configuration | on node 0 at the shift | after 2 s | 5 s | 10 s | at the phase's end | 90% reached after (s) | phases at 90% within 10 s | pages promoted | ping-pong pages | pgpromote_success | pgpromote_candidate | pgdemote | traffic × kernel | hint faults |"
 		echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
@@ -330,8 +347,13 @@ bench_placement() {
 		echo "node 0 and woke kswapd to make some), pgdemote and hint faults: /proc/vmstat"
 		echo "over the phase, whole system; traffic: promoted + demoted pages as a ratio"
 		echo "to the kernel's."
-	} >"$OUT/placement.md"
-	printf '%s\n' "${dat[@]}" >"$OUT/placement.dat"
+	} >"$OUT/$pl.md"
+	printf '%s\n' "${dat[@]}" >"$OUT/$pl.dat"
+}
+
+# The same with more room made on node 0 at each promotion that finds none.
+bench_placement_room() {
+	bench_placement placement_room "kernel eager kernel+room eager+room twice+room"
 }
 
 # free_huge_blocks NODE: free 2 MiB blocks in NODE's zones (an order-10
