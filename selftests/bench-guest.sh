@@ -243,8 +243,8 @@ thp_hook_counts() {
 # is off between runs.
 PL_MIB=768 PL_HOT=64 PL_PHASES=3 PL_SECS=20 PL_SWEEP=8 PL_MS=10
 # A "+room" configuration runs with vm.watermark_scale_factor at PL_WSF
-# (default 10): the gap between watermarks, which is what kswapd frees on
-# node 0 each time a promotion finds no room there.
+# (the kernel's default is 10). It sets the gap between watermarks, which
+# is what kswapd frees on node 0 each time a promotion finds no room there.
 PL_WSF=1000
 # pl_med CFG KEY: the median of KEY over CFG's phases ("-" if none).
 pl_med() {
