@@ -8,8 +8,14 @@
  * in the map get default_threshold, where -1 is the kernel's own threshold.
  * The kernel's rate limit applies to every promotion all the same.
  *
+ * A promotion that finds node 0 full fails and waits for the next NUMA
+ * scan, so a hot set that moved comes back only as fast as kswapd makes
+ * room: room_mb keeps that much of each top-tier node free beyond its
+ * promotion watermarks (at most a quarter of the node; 0 is the kernel's
+ * 0.1% step).
+ *
  *   sysctl kernel.numa_balancing=2
- *   mmpolicy load promote_cgroup --set default_threshold=-1
+ *   mmpolicy load promote_cgroup --set default_threshold=-1 --set room_mb=64
  *   bpftool map update name cgroup_threshol key <cgroup id, 8 bytes> value 0 0 0 0
  */
 #include "mm_policy.bpf.h"
@@ -24,7 +30,11 @@ struct {
 } cgroup_thresholds SEC(".maps");
 
 const volatile __s32 default_threshold = -1;	/* tunable */
+const volatile __u32 room_mb;			/* tunable */
 __u64 nr_calls;
+
+/* 4 KiB pages: the project targets x86-64. */
+#define MB_PAGES	256
 
 SEC("struct_ops/promote")
 int BPF_PROG(promote_cgroup_hint, struct mm_promote_ctx *hint)
@@ -39,8 +49,18 @@ int BPF_PROG(promote_cgroup_hint, struct mm_promote_ctx *hint)
 	return hint->latency_ms < threshold ? MM_PROMOTE_NOW : MM_PROMOTE_NOT_NOW;
 }
 
+SEC("struct_ops/room")
+int BPF_PROG(promote_cgroup_room, struct mm_promote_room_ctx *node)
+{
+	u64 room = (u64)room_mb * MB_PAGES;
+
+	/* A small node gets what it can give, not an invalid answer. */
+	return room < node->max_pages ? room : node->max_pages;
+}
+
 SEC(".struct_ops.link")
 struct mm_promote_ops promote_cgroup = {
 	.promote	= (void *)promote_cgroup_hint,
+	.room		= (void *)promote_cgroup_room,
 	.name		= "promote_cgroup",
 };

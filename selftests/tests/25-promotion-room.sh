@@ -1,0 +1,75 @@
+# topology: tiered
+# Room for promotions on the top tier: kswapd, balancing node 0 in
+# memory-tiering mode after a memhog bound there pushed it past its
+# watermarks, stops at the promotion watermark without a policy, and only
+# once room_mb more of node 0 is free with promote_cgroup's room member.
+# An answer above a quarter of the node, from a policy whose only member is
+# room, is counted invalid and changes nothing.
+. "$REPO/selftests/lib.sh"
+
+[ -f /proc/sys/kernel/numa_balancing ] || fail "kernel without NUMA_BALANCING"
+HOG=
+restore() {
+	[ -n "$HOG" ] && kill "$HOG" 2>/dev/null
+	echo 0 > /proc/sys/kernel/numa_balancing
+}
+trap restore EXIT
+free_kb() { awk '/MemFree/ { print $4 }' /sys/devices/system/node/node0/meminfo; }
+# left_free: node 0's MemFree in kB once kswapd is done after a memhog bound
+# to node 0 touched 600 MiB of it (node 0 has 512 MiB: the rest is demoted).
+left_free() {
+	local a b i
+	"$MEMHOG" -m 600 -b 0 -s 600 >/tmp/room.out &
+	HOG=$!
+	for i in $(seq 3000); do grep -q '^mib=' /tmp/room.out && break; sleep 0.1; done
+	grep -q '^mib=' /tmp/room.out || fail "memhog did not finish touching: $(cat /tmp/room.out)"
+	# kswapd goes on after the last fault: wait until node 0's free memory
+	# holds still (less than 1 MiB over a second), at most 60 s.
+	a=$(free_kb)
+	for i in $(seq 60); do
+		sleep 1
+		b=$(free_kb)
+		[ $(( b > a ? b - a : a - b )) -lt 1024 ] && break
+		a=$b
+	done
+	kill "$HOG"; wait "$HOG" 2>/dev/null; HOG=
+	echo "memhog: $(cat /tmp/room.out); node 0 MemFree ${b} kB" >&2
+	settle
+	echo "$b"
+}
+# kb NAME VALUE: fail with what left_free said if VALUE is not a number.
+kb() { [[ $2 =~ ^[0-9]+$ ]] || fail "$1: $2"; }
+
+enable_demotion
+echo 2 > /proc/sys/kernel/numa_balancing || fail "numa_balancing=2"
+settle
+base=$(left_free)
+kb "no policy" "$base"
+
+mmpolicy load promote_cgroup --set room_mb=64 || fail "load promote_cgroup"
+c0=$(hookstat promotion room/calls) o0=$(hookstat promotion room/overrides)
+i0=$(hookstat promotion room/invalid)
+roomy=$(left_free)
+kb "room_mb=64" "$roomy"
+calls=$(( $(hookstat promotion room/calls) - c0 ))
+ovr=$(( $(hookstat promotion room/overrides) - o0 ))
+inv=$(( $(hookstat promotion room/invalid) - i0 ))
+echo "room: calls +$calls, overrides +$ovr, invalid +$inv"
+check "kswapd asked the policy for room ($calls times)" [ "$calls" -gt 0 ]
+check "and kept it ($ovr answers other than 0)" [ "$ovr" -gt 0 ]
+check "no room answer invalid" [ "$inv" -eq 0 ]
+# kswapd reclaims in batches of about a high watermark: it may stop a few
+# MiB past the room, not 32 MiB past it.
+check "node 0 keeps 64 MiB more free: $base kB -> $roomy kB" \
+	[ "$roomy" -ge $((base + 56 * 1024)) -a "$roomy" -le $((base + 96 * 1024)) ]
+mmpolicy unload promotion >/dev/null || fail "unload"
+
+mmpolicy load "$BPFO/promote_bad_room.bpf.o" || fail "load promote_bad_room"
+i0=$(hookstat promotion room/invalid)
+bad=$(left_free)
+kb "bad_room" "$bad"
+inv=$(( $(hookstat promotion room/invalid) - i0 ))
+echo "bad room: invalid +$inv, state $(hookstat promotion state)"
+check "an answer above a quarter of the node is invalid (+$inv)" [ "$inv" -gt 0 ]
+check "and leaves no room: $base kB -> $bad kB" [ "$bad" -le $((base + 16 * 1024)) ]
+mmpolicy unload promotion >/dev/null || fail "unload"
