@@ -103,6 +103,48 @@ static int open_policy(const char *obj_arg, struct bpf_object **objp)
 	return EXIT_OK;
 }
 
+/*
+ * The kernel refuses an empty or unterminated .name with the EINVAL it gives
+ * a policy with no member: tell them apart before loading.
+ */
+static int check_policy_name(const struct bpf_object *obj,
+			     const struct bpf_map *map)
+{
+	const struct btf *btf = bpf_object__btf(obj);
+	const struct btf_type *t;
+	const struct btf_member *m;
+	const char *data;
+	size_t sz, off, len, n;
+	long long size;
+	int i;
+
+	t = btf__type_by_id(btf, bpf_map__btf_value_type_id(map));
+	data = bpf_map__initial_value(map, &sz);
+	if (!t || !data)
+		return 0;
+	for (i = 0, m = btf_members(t); i < btf_vlen(t); i++, m++) {
+		if (strcmp(btf__name_by_offset(btf, m->name_off), "name"))
+			continue;
+		off = btf_member_bit_offset(t, i) / 8;
+		size = btf__resolve_size(btf, m->type);
+		if (size <= 0 || off + size > sz)
+			return 0;
+		len = size;
+		n = strnlen(data + off, len);
+		if (!n) {
+			err("%s: the policy has no .name (sysfs and mmpolicy show it): give it one of at most %zu characters",
+			    bpf_map__name(map), len - 1);
+			return -EXIT_OBJECT;
+		}
+		if (n == len) {
+			err("%s: .name \"%.*s\" is %zu characters or more: the kernel takes at most %zu",
+			    bpf_map__name(map), (int)len, data + off, len, len - 1);
+			return -EXIT_OBJECT;
+		}
+	}
+	return 0;
+}
+
 /* Which of our struct_ops does the object implement? */
 static int policy_maps(struct bpf_object *obj, const char *obj_arg,
 		       struct bpf_map **maps)
@@ -128,6 +170,8 @@ static int policy_maps(struct bpf_object *obj, const char *obj_arg,
 			    bpf_map__name(map), k->ops_type);
 			return -EXIT_OBJECT;
 		}
+		if (check_policy_name(obj, map))
+			return -EXIT_OBJECT;
 		maps[i] = map;
 		found++;
 	}

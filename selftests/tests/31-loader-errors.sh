@@ -28,6 +28,8 @@ expect 3 "not a valid BPF object" "$MMPOLICY" load /tmp/truncated.o
 expect 3 "contains no memory policy" "$MMPOLICY" load "$BPFO/no_policy.bpf.o"
 expect 3 "has two demotion policies (dup_kind_a, dup_kind_b)" "$MMPOLICY" load "$BPFO/dup_kind.bpf.o"
 expect 3 'SEC(".struct_ops.link")' "$MMPOLICY" load "$BPFO/legacy_map.bpf.o"
+expect 3 '.name "sixteen_chars_xx" is 16 characters or more: the kernel takes at most 15' \
+	"$MMPOLICY" load "$BPFO/long_policy_name.bpf.o"
 expect 1 "only read is supported" "$MMPOLICY" load "$BPFO/writes_ctx.bpf.o"
 expect 1 "verifier rejected" "$MMPOLICY" load "$BPFO/sleepable.bpf.o"
 expect 1 "attaching program 'bad_companion_probe' (SEC(\"kprobe/mm_policy_no_such_function\")) failed" \
