@@ -242,10 +242,12 @@ thp_hook_counts() {
 # interleave in this boot; each run is a new process, and numa_balancing
 # is off between runs.
 PL_MIB=768 PL_HOT=64 PL_PHASES=3 PL_SECS=20 PL_SWEEP=8 PL_MS=10
-# A "+room" configuration runs with vm.watermark_scale_factor at PL_WSF
+# A "+wsf" configuration runs with vm.watermark_scale_factor at PL_WSF
 # (the kernel's default is 10). It sets the gap between watermarks, which
 # is what kswapd frees on node 0 each time a promotion finds no room there.
-PL_WSF=1000
+# "room" and "+room" ask for PL_ROOM MiB of room instead, through
+# promote_cgroup's room member: only where kswapd stops on node 0 moves.
+PL_WSF=1000 PL_ROOM=64
 # pl_med CFG KEY: the median of KEY over CFG's phases ("-" if none).
 pl_med() {
 	tr ' ' '\n' <"$OUT/$pl.raw.$1" | sed -n "s/^$2=//p" | sort -g |
@@ -273,16 +275,19 @@ bench_placement() {
 	for ((i = 1; i <= RUNS; i++)); do
 		for cfg in $cfgs; do
 			settle
-			case $cfg in *+room) echo "$PL_WSF" > /proc/sys/vm/watermark_scale_factor ;; esac
+			case $cfg in *+wsf) echo "$PL_WSF" > /proc/sys/vm/watermark_scale_factor ;; esac
 			[ $cfg = off ] || echo 2 > /proc/sys/kernel/numa_balancing
 			case $cfg in
+			eager+room) mmpolicy load promote_cgroup --set default_threshold=60000 \
+					--set room_mb=$PL_ROOM >/dev/null || return 1 ;;
+			room) mmpolicy load promote_cgroup --set room_mb=$PL_ROOM >/dev/null || return 1 ;;
 			eager*) mmpolicy load promote_cgroup --set default_threshold=60000 >/dev/null || return 1 ;;
 			twice*) mmpolicy load promote_twice >/dev/null || return 1 ;;
 			esac
 			r=$("$BIN/tiershift" -m $PL_MIB -w $PL_HOT -p $PL_PHASES -t $PL_SECS -s $PL_SWEEP -i $PL_MS) || return 1
 			echo 0 > /proc/sys/kernel/numa_balancing
 			echo "$wsf" > /proc/sys/vm/watermark_scale_factor
-			case $cfg in eager*|twice*) mmpolicy unload promotion >/dev/null ;; esac
+			case $cfg in eager*|twice*|room) mmpolicy unload promotion >/dev/null ;; esac
 			grep '^phase:' <<<"$r" | sed "s/^phase:/run=$i/" >>"$OUT/$pl.raw.$cfg"
 			grep '^sample:' <<<"$r" | sed "s/^sample:/run=$i/" >>"$OUT/$pl.samples.$cfg"
 			echo "  run $i, $cfg: $(grep '^placed:' <<<"$r" | cut -d' ' -f3-);" \
@@ -306,7 +311,7 @@ bench_placement() {
 	{
 		case $pl in
 		placement) echo "# Placement: hot pages back in the top tier" ;;
-		*) echo "# Placement with room: kswapd frees more of node 0 at once" ;;
+		*) echo "# Placement with room: kswapd keeps more of node 0 free" ;;
 		esac
 		echo; header
 		echo "tiershift writes $PL_MIB MiB of base pages in order (node 0 fills, the rest"
@@ -329,10 +334,14 @@ bench_placement() {
 		echo "promotes every page hinted within 60 s of its scan (the rate limit still"
 		echo "applies). twice: \`promote_twice\` (window 60 s): a page is promoted at its"
 		echo "second hint fault within 60 s, never at its first."
-		case $cfgs in *+room*)
-			echo "+room: the same with vm.watermark_scale_factor=$PL_WSF instead of $wsf, so that"
+		case $cfgs in *+wsf*)
+			echo "+wsf: the same with vm.watermark_scale_factor=$PL_WSF instead of $wsf, so that"
 			echo "kswapd, woken on node 0 by a promotion that finds no room, frees"
-			echo "$((PL_WSF / 100))% of it at once rather than $(awk -v w=$wsf 'BEGIN { print w / 100 }')% (and keeps about $((3 * PL_WSF / 100))% free)." ;;
+			echo "$((PL_WSF / 100))% of it at once rather than $(awk -v w=$wsf 'BEGIN { print w / 100 }')% (and keeps about $((3 * PL_WSF / 100))% free)."
+			echo "room: \`promote_cgroup --set room_mb=$PL_ROOM\`, the kernel's decisions and a"
+			echo "room member that has kswapd stop on node 0 only once $PL_ROOM MiB more than the"
+			echo "promotion watermark is free; +room: the same room with eager's threshold."
+			echo "The watermarks and the rest of the system are left as they are." ;;
 		esac
 		echo
 		echo "| configuration | on node 0 at the shift | after 2 s | 5 s | 10 s | at the phase's end | 90% reached after (s) | phases at 90% within 10 s | pages promoted | ping-pong pages | pgpromote_success | pgpromote_candidate | pgdemote | traffic × kernel | hint faults |"
@@ -353,7 +362,7 @@ bench_placement() {
 
 # The same with more room made on node 0 at each promotion that finds none.
 bench_placement_room() {
-	bench_placement placement_room "kernel eager kernel+room eager+room twice+room"
+	bench_placement placement_room "kernel kernel+wsf eager+wsf room eager+room"
 }
 
 # free_huge_blocks NODE: free 2 MiB blocks in NODE's zones (an order-10
