@@ -2,12 +2,18 @@
 /*
  * hotset: a working set that was demoted and is hot again. Allocates MiB of
  * anonymous memory, moves it to a slow node (as demotion would have), then
- * reads every page of it every MS milliseconds for SECONDS, and reports
+ * reads every page of it (or PAGES of them, -n) every MS milliseconds for
+ * SECONDS, and reports
  * where its pages are (move_pages() in query mode):
  *
- *   hotset -m MIB -d NODE [-i MS] [-t SECONDS] [-r SECONDS]
- *          [-u NODE:PCT] [-s PATH]
+ *   hotset -m MIB -d NODE [-i MS] [-n PAGES] [-b] [-t SECONDS]
+ *          [-r SECONDS] [-u NODE:PCT] [-s PATH]
  *
+ * -n reads only PAGES pages every MS, each read going on where the last one
+ * stopped: the same set touched as a trickle rather than all at once. -b
+ * spins between reads instead of sleeping: NUMA scans come every scan
+ * period of the task's CPU time, so a task always on the CPU is scanned,
+ * and hinted, as often as the scan period allows.
  * -u stops early once PCT% of the pages are on NODE, -s once PATH exists
  * (both checked every second): SECONDS is then a cap, for slow kernels.
  * -r prints a line every that many seconds, for residency over time:
@@ -32,8 +38,8 @@ static long pages, psz;
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: hotset -m MIB -d NODE [-i MS] [-t SECONDS] [-r SECONDS]\n"
-			"              [-u NODE:PCT] [-s PATH]\n");
+	fprintf(stderr, "usage: hotset -m MIB -d NODE [-i MS] [-n PAGES] [-b] [-t SECONDS]\n"
+			"              [-r SECONDS] [-u NODE:PCT] [-s PATH]\n");
 	exit(2);
 }
 
@@ -83,16 +89,18 @@ static void print_nodes(const long *count)
 int main(int argc, char **argv)
 {
 	long mib = 0, interval = 100, secs = 10, every = 0, count[MAX_NODES];
-	long start, next_report, next_check, i, until_pct = 0;
+	long start, next_report, next_check, i, until_pct = 0, per_read = 0, at = 0;
 	const char *stop_path = NULL;
-	int node = -1, until_node = -1, c;
+	int node = -1, until_node = -1, spin = 0, c;
 	volatile char sink = 0;
 
-	while ((c = getopt(argc, argv, "m:d:i:t:r:u:s:")) != -1) {
+	while ((c = getopt(argc, argv, "m:d:i:n:bt:r:u:s:")) != -1) {
 		switch (c) {
 		case 'm': mib = atol(optarg); break;
 		case 'd': node = atoi(optarg); break;
 		case 'i': interval = atol(optarg); break;
+		case 'n': per_read = atol(optarg); break;
+		case 'b': spin = 1; break;
 		case 't': secs = atol(optarg); break;
 		case 'r': every = atol(optarg); break;
 		case 'u':
@@ -104,10 +112,12 @@ int main(int argc, char **argv)
 		default: usage();
 		}
 	}
-	if (mib <= 0 || node < 0 || node >= MAX_NODES || interval <= 0)
+	if (mib <= 0 || node < 0 || node >= MAX_NODES || interval <= 0 || per_read < 0)
 		usage();
 	psz = sysconf(_SC_PAGESIZE);
 	pages = (mib << 20) / psz;
+	if (!per_read || per_read > pages)
+		per_read = pages;
 	/* Base pages: the test is about pages, not THP (madvise can't fail here). */
 	buf = mmap(NULL, mib << 20, PROT_READ | PROT_WRITE,
 		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -129,8 +139,10 @@ int main(int argc, char **argv)
 	next_report = every ? start + every * 1000 : 0;
 	next_check = start + 1000;
 	while (now_ms() - start < secs * 1000) {
-		for (i = 0; i < pages; i++)
-			sink += buf[i * psz];
+		long read_at = now_ms();
+
+		for (i = 0; i < per_read; i++, at = (at + 1) % pages)
+			sink += buf[at * psz];
 		if (next_report && now_ms() >= next_report) {
 			if (place(-1, count))
 				return 1;
@@ -151,7 +163,11 @@ int main(int argc, char **argv)
 					break;
 			}
 		}
-		usleep(interval * 1000);
+		if (!spin)
+			usleep(interval * 1000);
+		else
+			while (now_ms() - read_at < interval)
+				;
 	}
 	if (place(-1, count))
 		return 1;
