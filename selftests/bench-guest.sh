@@ -247,7 +247,10 @@ PL_MIB=768 PL_HOT=64 PL_PHASES=3 PL_SECS=20 PL_SWEEP=8 PL_MS=10
 # is what kswapd frees on node 0 each time a promotion finds no room there.
 # "room" and "+room" ask for PL_ROOM MiB of room instead, through
 # promote_cgroup's room member: only where kswapd stops on node 0 moves.
-PL_WSF=1000 PL_ROOM=64
+# "burst+room" adds promote_cgroup's burst_faults at PL_BURST hint faults
+# per 100 ms: the sweep's own come at most at PL_SWEEP MiB/s (205 per 100 ms
+# at 8), a scan pass over the window marks its 16384 pages at once.
+PL_WSF=1000 PL_ROOM=64 PL_BURST=512
 # pl_med CFG KEY: the median of KEY over CFG's phases ("-" if none).
 pl_med() {
 	tr ' ' '\n' <"$OUT/$pl.raw.$1" | sed -n "s/^$2=//p" | sort -g |
@@ -281,13 +284,15 @@ bench_placement() {
 			eager+room) mmpolicy load promote_cgroup --set default_threshold=60000 \
 					--set room_mb=$PL_ROOM >/dev/null || return 1 ;;
 			room) mmpolicy load promote_cgroup --set room_mb=$PL_ROOM >/dev/null || return 1 ;;
+			burst+room) mmpolicy load promote_cgroup --set burst_faults=$PL_BURST \
+					--set room_mb=$PL_ROOM >/dev/null || return 1 ;;
 			eager*) mmpolicy load promote_cgroup --set default_threshold=60000 >/dev/null || return 1 ;;
 			twice*) mmpolicy load promote_twice >/dev/null || return 1 ;;
 			esac
 			r=$("$BIN/tiershift" -m $PL_MIB -w $PL_HOT -p $PL_PHASES -t $PL_SECS -s $PL_SWEEP -i $PL_MS) || return 1
 			echo 0 > /proc/sys/kernel/numa_balancing
 			echo "$wsf" > /proc/sys/vm/watermark_scale_factor
-			case $cfg in eager*|twice*|room) mmpolicy unload promotion >/dev/null ;; esac
+			case $cfg in eager*|twice*|room|burst*) mmpolicy unload promotion >/dev/null ;; esac
 			grep '^phase:' <<<"$r" | sed "s/^phase:/run=$i/" >>"$OUT/$pl.raw.$cfg"
 			grep '^sample:' <<<"$r" | sed "s/^sample:/run=$i/" >>"$OUT/$pl.samples.$cfg"
 			echo "  run $i, $cfg: $(grep '^placed:' <<<"$r" | cut -d' ' -f3-);" \
@@ -311,7 +316,8 @@ bench_placement() {
 	{
 		case $pl in
 		placement) echo "# Placement: hot pages back in the top tier" ;;
-		*) echo "# Placement with room: kswapd keeps more of node 0 free" ;;
+		placement_room) echo "# Placement with room: kswapd keeps more of node 0 free" ;;
+		*) echo "# Placement with room and bursts: a moved hot set promoted at its first hint faults" ;;
 		esac
 		echo; header
 		echo "tiershift writes $PL_MIB MiB of base pages in order (node 0 fills, the rest"
@@ -337,11 +343,20 @@ bench_placement() {
 		case $cfgs in *+wsf*)
 			echo "+wsf: the same with vm.watermark_scale_factor=$PL_WSF instead of $wsf, so that"
 			echo "kswapd, woken on node 0 by a promotion that finds no room, frees"
-			echo "$((PL_WSF / 100))% of it at once rather than $(awk -v w=$wsf 'BEGIN { print w / 100 }')% (and keeps about $((3 * PL_WSF / 100))% free)."
+			echo "$((PL_WSF / 100))% of it at once rather than $(awk -v w=$wsf 'BEGIN { print w / 100 }')% (and keeps about $((3 * PL_WSF / 100))% free)." ;;
+		esac
+		case $cfgs in *room*)
 			echo "room: \`promote_cgroup --set room_mb=$PL_ROOM\`, the kernel's decisions and a"
 			echo "room member that has kswapd stop on node 0 only once $PL_ROOM MiB more than the"
 			echo "promotion watermark is free; +room: the same room with eager's threshold."
 			echo "The watermarks and the rest of the system are left as they are." ;;
+		esac
+		case $cfgs in *burst*)
+			echo "burst+room: the same room and the kernel's threshold, with"
+			echo "\`--set burst_faults=$PL_BURST\`: once $PL_BURST pages of the process's cgroup are hinted"
+			echo "within 100 ms (a scan pass over a set that moved), every page of it hinted in"
+			echo "the rest of that window and the next is promoted whatever its latency, cold"
+			echo "ones included." ;;
 		esac
 		echo
 		echo "| configuration | on node 0 at the shift | after 2 s | 5 s | 10 s | at the phase's end | 90% reached after (s) | phases at 90% within 10 s | pages promoted | ping-pong pages | pgpromote_success | pgpromote_candidate | pgdemote | traffic × kernel | hint faults |"
@@ -363,6 +378,11 @@ bench_placement() {
 # The same with more room made on node 0 at each promotion that finds none.
 bench_placement_room() {
 	bench_placement placement_room "kernel kernel+wsf eager+wsf room eager+room"
+}
+
+# Room, and a moved hot set told from a cold scan by its hint-fault rate.
+bench_placement_burst() {
+	bench_placement placement_burst "kernel eager+room burst+room"
 }
 
 # free_huge_blocks NODE: free 2 MiB blocks in NODE's zones (an order-10

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # make bench: every benchmark side by side (no policy, a trivial policy,
 # each shipped policy), then bench/results/: Markdown tables and PNG charts.
-# demotion, swap, placement and placement_room share one VM boot (~65 min
-# under TCG); compaction
+# demotion, swap, placement, placement_room and placement_burst share one
+# VM boot (~95 min under TCG); compaction
 # (~10 min), thp (~40 min) and thp_priority (~15 min) give every
 # configuration and run a boot of its own.
-#   BENCH="demotion swap placement placement_room thp thp_priority compaction"  pick sections;  RUNS=3  repeats
+#   BENCH="demotion swap placement placement_room placement_burst thp thp_priority compaction"
+#                  pick sections;  RUNS=3  repeats
 #   BENCH_TRACE=1  the compaction boots also print vmstat after every pass
 #   BENCH_REPORT=1 no boots: the thp, thp_priority and compaction tables from the last
 #                  raw runs (build/vm/bench/*.raw)
@@ -15,7 +16,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 out=$top/build/vm/bench
 res=$top/bench/results
 runs=${RUNS:-5}
-sections=${BENCH:-demotion swap placement placement_room thp thp_priority compaction}
+sections=${BENCH:-demotion swap placement placement_room placement_burst thp thp_priority compaction}
 mkdir -p "$out" "$res"
 rm -f "$out"/*.md "$out"/*.dat
 
@@ -23,9 +24,9 @@ rm -f "$out"/*.md "$out"/*.dat
 one_boot=$(tr ' ' '\n' <<<"$sections" | grep -vx -e compaction -e thp -e thp_priority | tr '\n' ' ')
 if [ -n "${one_boot// }" ]; then
 	: >"$out/tap.txt"
-	echo "== benchmark VM for: $one_boot(tiered topology; ~10 min under TCG, ~20 more with placement, ~40 with placement_room)"
+	echo "== benchmark VM for: $one_boot(tiered topology; ~10 min under TCG, ~20 more with placement, ~40 with placement_room, ~25 with placement_burst)"
 	# Unknown key=value parameters reach init as environment variables.
-	EXTRA_CMDLINE="RUNS=$runs" "$top/selftests/vm.sh" --topology tiered --out "$out" --timeout 3600 \
+	EXTRA_CMDLINE="RUNS=$runs" "$top/selftests/vm.sh" --topology tiered --out "$out" --timeout 7200 \
 		-- run selftests/bench-guest.sh $one_boot &
 	qpid=$!
 	tail -n +1 -F --pid=$qpid "$out/tap.txt" 2>/dev/null | sed -u -e 's/\r$//' -e '/^exit status /d'
@@ -502,7 +503,7 @@ chart compaction "Compaction with 512 MiB pinned, 10 passes (TCG; medians of 5 b
 	echo "2 vCPUs, tiered topology (selftests/vm.sh). Under TCG, absolute times"
 	echo "are not meaningful: compare ratios within a table."
 	echo
-	for f in demotion swap placement placement_room thp thp_priority compaction; do
+	for f in demotion swap placement placement_room placement_burst thp thp_priority compaction; do
 		[ -f "$res/$f.md" ] || continue
 		sed 's/^# /## /' "$res/$f.md"
 		[ -f "$res/$f.png" ] && echo && echo "![$f]($f.png)"
