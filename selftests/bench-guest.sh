@@ -317,7 +317,7 @@ bench_placement() {
 		case $pl in
 		placement) echo "# Placement: hot pages back in the top tier" ;;
 		placement_room) echo "# Placement with room: kswapd keeps more of node 0 free" ;;
-		*) echo "# Placement with room and bursts: a moved hot set promoted at its first hint faults" ;;
+		*) echo "# Placement with room and bursts: a moved hot set promoted in the scan pass that finds it" ;;
 		esac
 		echo; header
 		echo "tiershift writes $PL_MIB MiB of base pages in order (node 0 fills, the rest"

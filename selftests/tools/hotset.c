@@ -3,8 +3,7 @@
  * hotset: a working set that was demoted and is hot again. Allocates MiB of
  * anonymous memory, moves it to a slow node (as demotion would have), then
  * reads every page of it (or PAGES of them, -n) every MS milliseconds for
- * SECONDS, and reports
- * where its pages are (move_pages() in query mode):
+ * SECONDS, and reports where its pages are (move_pages() in query mode):
  *
  *   hotset -m MIB -d NODE [-i MS] [-n PAGES] [-b] [-t SECONDS]
  *          [-r SECONDS] [-u NODE:PCT] [-s PATH]
