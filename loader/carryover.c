@@ -15,12 +15,6 @@
 
 #include "mmpolicy.h"
 
-struct old_map {
-	int fd;
-	struct bpf_map_info info;
-	const struct bpf_map *used_by;	/* the new map that takes it over */
-};
-
 static int add_old_map(struct old_maps *om, __u32 id)
 {
 	struct old_map *o;
@@ -87,6 +81,19 @@ static int prog_maps(__u32 prog_id, struct old_maps *om)
 	return ret;
 }
 
+/* Add the maps that programs @prog_ids use to @om, each once. */
+int collect_prog_maps(const __u32 *prog_ids, int nr, struct old_maps *om)
+{
+	int i, ret;
+
+	for (i = 0; i < nr; i++) {
+		ret = prog_maps(prog_ids[i], om);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
 /*
  * Add the maps the attached policy of sk->k uses to @om. Return: an exit
  * code; EXIT_CONFLICT if sk->ofd is no policy of that kind.
@@ -97,7 +104,7 @@ int collect_old_maps(const struct swap_kind *sk, struct old_maps *om)
 	const struct btf_type *t;
 	struct bpf_map_info mi;
 	struct btf *vmlinux;
-	int nr = 0, i, ret;
+	int nr = 0, ret;
 	const char *why;
 
 	vmlinux = btf__load_vmlinux_btf();
@@ -136,12 +143,10 @@ int collect_old_maps(const struct swap_kind *sk, struct old_maps *om)
 		    sk->k->name, sk->old_mid);
 		return EXIT_FAIL;
 	}
-	for (i = 0; i < nr; i++) {
-		ret = prog_maps(prog_ids[i], om);
-		if (ret) {
-			why = strerror(-ret);
-			goto fail;
-		}
+	ret = collect_prog_maps(prog_ids, nr, om);
+	if (ret) {
+		why = strerror(-ret);
+		goto fail;
 	}
 	return EXIT_OK;
 fail:

@@ -81,7 +81,8 @@ static const struct command_help helps[] = {
 "usage: mmpolicy status [--json]\n"
 "\n"
 "For each hook the kernel has: the attached policy, its link, map and\n"
-"program ids, where it was loaded from, when, with which tunables, and the\n"
+"program ids, the maps its programs use (name and id, for bpftool map\n"
+"dump), where it was loaded from, when, with which tunables, and the\n"
 "kernel's counters (calls, overrides, invalid answers, fallbacks).\n" },
 	{ "top",
 "usage: mmpolicy top [--interval SECONDS] [--count N] [--json]\n"

@@ -149,15 +149,20 @@ int cmd_swap(const char *obj_arg, int nsets, char **sets, int nexpects,
 
 /*
  * carryover.c: maps of the attached policies that the new object may take
- * over, held open until free_old_maps().
+ * over, held open until free_old_maps(); status lists them too.
  */
-struct old_map;
+struct old_map {
+	int fd;
+	struct bpf_map_info info;
+	const struct bpf_map *used_by;	/* the new map that takes it over */
+};
 
 struct old_maps {
 	struct old_map *m;
 	int nr, cap;
 };
 
+int collect_prog_maps(const __u32 *prog_ids, int nr, struct old_maps *om);
 int collect_old_maps(const struct swap_kind *sk, struct old_maps *om);
 int carry_over(struct bpf_object *obj, struct old_maps *om, char **carried);
 bool has_data_maps(struct bpf_object *obj);

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The command status: for each hook the kernel has, the attached policy
- * (link, map and program ids) and its companion programs, where mmpolicy
- * loaded it from, and the kernel's counters; as text, or JSON for scripts.
+ * (link, map and program ids), the maps its programs use, its companion
+ * programs, where mmpolicy loaded it from, and the kernel's counters; as
+ * text, or JSON for scripts.
  */
 #include <stdio.h>
 #include <string.h>
@@ -37,9 +38,49 @@ static void companion_text(const char *name, const struct bpf_link_info *li,
 	       li->prog_id);
 }
 
+/*
+ * The maps the policy's programs use, as bpftool would find them from
+ * bpf_prog_info.map_ids: what a script reads a policy's state from. A
+ * policy detached meanwhile lists what could still be read.
+ */
+static void collect_maps(const struct attached *a, struct old_maps *om)
+{
+	memset(om, 0, sizeof(*om));
+	collect_prog_maps(a->prog_ids, a->nr_progs, om);
+}
+
+static void maps_json(struct json *j, const struct old_maps *om)
+{
+	int i;
+
+	json_key(j, "maps");
+	json_array_start(j);
+	for (i = 0; i < om->nr; i++) {
+		json_object_start(j);
+		json_string_field(j, "name", om->m[i].info.name);
+		json_uint_field(j, "id", om->m[i].info.id);
+		json_object_end(j);
+	}
+	json_array_end(j);
+}
+
+static void maps_text(const struct old_maps *om)
+{
+	int i;
+
+	if (!om->nr)
+		return;
+	printf("            maps");
+	for (i = 0; i < om->nr; i++)
+		printf("%s %s %u", i ? "," : "", om->m[i].info.name,
+		       om->m[i].info.id);
+	printf("\n");
+}
+
 static void status_json(struct json *j, const struct kind *k, bool attached,
 			const struct attached *a, const struct meta *m)
 {
+	struct old_maps om;
 	char val[64];
 	size_t s;
 	int i;
@@ -64,6 +105,9 @@ static void status_json(struct json *j, const struct kind *k, bool attached,
 		for (i = 0; i < a->nr_progs; i++)
 			json_uint(j, a->prog_ids[i]);
 		json_array_end(j);
+		collect_maps(a, &om);
+		maps_json(j, &om);
+		free_old_maps(&om);
 		json_key(j, "companions");
 		json_array_start(j);
 		for_each_companion(k, companion_json, j);
@@ -87,6 +131,7 @@ static void status_text(const struct kind *k, bool attached,
 			const struct attached *a, const struct meta *m)
 {
 	char val[64], when[32];
+	struct old_maps om;
 	struct tm tm;
 	size_t s;
 	int i;
@@ -109,6 +154,9 @@ static void status_text(const struct kind *k, bool attached,
 		for (i = 0; i < a->nr_progs; i++)
 			printf(" %u", a->prog_ids[i]);
 		printf("\n");
+		collect_maps(a, &om);
+		maps_text(&om);
+		free_old_maps(&om);
 		for_each_companion(k, companion_text, NULL);
 		if (m->object[0]) {
 			time_t t = m->loaded;

@@ -1,6 +1,7 @@
 # topology: tiered
 # debug: skip user space only (bpftool listing)
-# An attached policy is an ordinary BPF object: bpftool lists it by name.
+# An attached policy is an ordinary BPF object: bpftool lists it by name,
+# and the maps status lists for it are those bpftool finds from its programs.
 . "$REPO/selftests/lib.sh"
 
 mmpolicy load most_free || fail "load most_free"
@@ -15,6 +16,25 @@ json=$(mmpolicy status --json)
 check "status --json too" grep -q '"policy":"most_free","attached":true' <<<"$json"
 check "and it parses as JSON with those values" \
 	jq -e '.demotion.policy == "most_free" and .demotion.attached == true' <<<"$json"
+
+# status lists the maps the policy's programs use, by the name and id
+# bpftool finds from the programs' map_ids.
+mmpolicy unload demotion >/dev/null || fail "unload"
+mmpolicy load memcg_map >/dev/null || fail "load memcg_map"
+json=$(mmpolicy status --json)
+mine=$(jq -r '.demotion.maps[] | "\(.name) \(.id)"' <<<"$json" | sort)
+theirs=$(for p in $(jq -r '.demotion.prog_ids[]' <<<"$json"); do
+		"$BPFTOOL" prog show id "$p" -j | jq -r '.map_ids[]?'
+	done | sort -u | while read -r m; do
+		"$BPFTOOL" map show id "$m" -j | jq -r '"\(.name) \(.id)"'
+	done | sort)
+echo "maps as status gives them:"; echo "$mine"
+echo "maps as bpftool finds them:"; echo "$theirs"
+check "status --json lists the maps bpftool finds" [ "$mine" = "$theirs" ]
+check "among them memcg_targets" grep -q '^memcg_targets [0-9]' <<<"$mine"
+id=$(awk '$1 == "memcg_targets" { print $2 }' <<<"$mine")
+check "text status lists it too" \
+	grep -Eq "^ +maps .*memcg_targets $id(,|\$)" <<<"$(mmpolicy status)"
 
 # The object path is a JSON string however it is spelled: quotes, a
 # backslash and a non-ASCII (UTF-8) letter come back whole.
