@@ -7,8 +7,8 @@
 # make all of it again: with the memhog still holding node 0, a set
 # promoted from node 1 (at an eager threshold) that leaves less than half
 # the room free (24 MiB above the watermark) is followed by kswapd demoting
-# cold memhog pages until the room is free once more, where without the
-# wake-up kswapd would sleep on with the room gone.
+# cold memhog pages until most of the room is free again (64 MiB), where
+# without the wake-up kswapd would sleep on with the room gone.
 # An answer above a quarter of the node, from a policy whose only member is
 # room, is counted invalid and changes nothing.
 . "$REPO/selftests/lib.sh"
@@ -143,8 +143,11 @@ echo "$(grep -v '^t=' /tmp/t25.out)"
 echo "node 0 MemFree: $full kB with the room made, $taken kB once ${back:-0} of $((mib * 256)) pages ($mib MiB) came back, $again kB after; pgpromote_success +$prom, pgdemote +$dem"
 unfill
 check "the set came back to node 0 (${back:-0} of $((mib * 256)) pages)" [ "${back:-0}" -ge "$want" ]
-check "promotions woke kswapd, which made the room again: $again kB free >= $promo + 90 MiB" \
-	[ "$again" -ge $((promo + 90 * 1024)) ]
+# Without the wake-up the set leaves node 0 about 34 MiB above the
+# watermark (17 MiB in the run that checked it); with it kswapd makes the
+# room again: 97 to 121 MiB above in five runs, 84 in a sixth.
+check "promotions woke kswapd, which made room again: $again kB free >= $promo + 64 MiB" \
+	[ "$again" -ge $((promo + 64 * 1024)) ]
 check "demoting to make it ($dem pages)" [ "$dem" -gt 0 ]
 mmpolicy unload promotion >/dev/null || fail "unload"
 
